@@ -1,0 +1,447 @@
+//! The lexical model of the second pass (after Moore, 2002): IBM Model 1 word-translation
+//! probabilities, trained by EM in both directions on sentence pairs the first pass is sure of
+//! (and on the memory's reviewed pairs and a user's dictionary, when given).
+//!
+//! A sentence pair is scored by how much better the source explains the target's words than
+//! chance does: for each target word `t`,
+//! `ln(λ · P₁(t | S) / P(t) + 1 − λ)` (λ is [`Config::mixture`]), where `P₁(t | S) = (τ(t | NULL) + Σₛ τ(t | s)) / (|S| + 1)`
+//! and `P(t)` is the word's unigram probability; the mixture with `λ` bounds what an
+//! unexplained word can cost. The score is the mean of both directions' sums.
+//!
+//! Words are normalised as for matching ([`crate::search::normalize`]); Arabic clitics are
+//! split off (`والحكومة` → `حكومه`), English plurals folded (`protests` → `protest`).
+
+use std::collections::HashMap;
+
+use crate::Lang;
+use crate::align::Config;
+use crate::align::dp::Band;
+use crate::search::normalize::{normalize, split_words, stem};
+
+/// EM iterations.
+const ITERATIONS: usize = 5;
+/// Most training pairs used; more are sampled evenly.
+const MAX_PAIRS: usize = 10_000;
+/// Translation probabilities below this are dropped after training.
+const PRUNE: f32 = 1e-3;
+/// Times a dictionary entry is repeated in training.
+const DICTIONARY_WEIGHT: usize = 3;
+
+/// The words of `text` as the lexical model sees them.
+pub fn tokens(text: &str, lang: Lang) -> Vec<String> {
+    let normalized = normalize(text);
+    split_words(&normalized)
+        .filter_map(|w| {
+            let w = match lang {
+                Lang::Ar => stem(w),
+                Lang::En => english_stem(w),
+            };
+            (w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit())).then(|| w.to_string())
+        })
+        .collect()
+}
+
+fn english_stem(w: &str) -> &str {
+    let plural = w.len() > 4
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is");
+    if plural { &w[..w.len() - 1] } else { w }
+}
+
+/// Word ids of one language.
+#[derive(Clone, Debug, Default)]
+struct Vocab {
+    ids: HashMap<String, u32>,
+    /// Occurrences of each id in the training text.
+    counts: Vec<f64>,
+}
+
+impl Vocab {
+    fn id_mut(&mut self, w: String) -> u32 {
+        let next = self.ids.len() as u32;
+        let id = *self.ids.entry(w).or_insert(next);
+        if id as usize == self.counts.len() {
+            self.counts.push(0.0);
+        }
+        self.counts[id as usize] += 1.0;
+        id
+    }
+}
+
+/// One direction of Model 1: `rows[s]` holds `(t, τ(t | s))` sorted by `t`; row 0 is NULL.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    rows: Vec<Vec<(u32, f32)>>,
+    /// Unigram probability of each target id.
+    unigram: Vec<f64>,
+}
+
+/// Word-translation probabilities in both directions.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    src: Vocab,
+    tgt: Vocab,
+    forward: Table,
+    backward: Table,
+}
+
+impl Lexicon {
+    /// Trains on `(source text, target text)` pairs and optional dictionary entries.
+    pub fn train(
+        pairs: &[(String, String)],
+        dictionary: &[(String, String)],
+        config: &Config,
+    ) -> Lexicon {
+        let mut lex = Lexicon::default();
+        // NULL is id 0 on both sides
+        lex.src.id_mut(String::new());
+        lex.tgt.id_mut(String::new());
+        let step = pairs.len().div_ceil(MAX_PAIRS).max(1);
+        let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+        let chosen = pairs.iter().step_by(step).chain(
+            dictionary
+                .iter()
+                .flat_map(|e| std::iter::repeat_n(e, DICTIONARY_WEIGHT)),
+        );
+        for (s, t) in chosen {
+            let s: Vec<u32> = tokens(s, config.source_lang)
+                .into_iter()
+                .map(|w| lex.src.id_mut(w))
+                .collect();
+            let t: Vec<u32> = tokens(t, config.target_lang)
+                .into_iter()
+                .map(|w| lex.tgt.id_mut(w))
+                .collect();
+            if !s.is_empty() && !t.is_empty() {
+                corpus.push((s, t));
+            }
+        }
+        if corpus.is_empty() {
+            return lex;
+        }
+        lex.forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts);
+        let reversed: Vec<(Vec<u32>, Vec<u32>)> = corpus.into_iter().map(|(s, t)| (t, s)).collect();
+        lex.backward = em(&reversed, lex.tgt.counts.len(), &lex.src.counts);
+        lex
+    }
+
+    /// True when nothing was learnt.
+    pub fn is_empty(&self) -> bool {
+        self.forward.rows.is_empty()
+    }
+
+    /// Number of source and target words known.
+    pub fn vocabulary(&self) -> (usize, usize) {
+        (
+            self.src.ids.len().saturating_sub(1),
+            self.tgt.ids.len().saturating_sub(1),
+        )
+    }
+
+    /// The most probable translations of a source word, best first (for inspection and tests).
+    pub fn translations(&self, source_word: &str) -> Vec<(String, f32)> {
+        let Some(&id) = self.src.ids.get(source_word) else {
+            return Vec::new();
+        };
+        let names: HashMap<u32, &str> =
+            self.tgt.ids.iter().map(|(w, &i)| (i, w.as_str())).collect();
+        let mut out: Vec<(String, f32)> = self.forward.rows[id as usize]
+            .iter()
+            .map(|&(t, p)| (names[&t].to_string(), p))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    fn ids(&self, text: &str, lang: Lang, vocab: &Vocab) -> Vec<u32> {
+        tokens(text, lang)
+            .iter()
+            .map(|w| vocab.ids.get(w.as_str()).copied().unwrap_or(u32::MAX))
+            .collect()
+    }
+}
+
+/// Model 1 EM over a corpus of id sentences; returns the pruned table.
+fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> Table {
+    // every co-occurring (s, t) key, NULL included, and each pair's key indices
+    let mut keys: Vec<u64> = Vec::new();
+    for (s, t) in corpus {
+        for &a in std::iter::once(&0).chain(s) {
+            for &b in t {
+                keys.push(u64::from(a) << 32 | u64::from(b));
+            }
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let mut index: Vec<u32> = Vec::new();
+    for (s, t) in corpus {
+        for &a in std::iter::once(&0).chain(s) {
+            for &b in t {
+                let key = u64::from(a) << 32 | u64::from(b);
+                index.push(keys.binary_search(&key).expect("collected") as u32);
+            }
+        }
+    }
+    let source_of: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
+    let mut tau = vec![1.0f64; keys.len()];
+    let mut counts = vec![0.0f64; keys.len()];
+    let mut totals = vec![0.0f64; src_vocab];
+    for _ in 0..ITERATIONS {
+        counts.iter_mut().for_each(|c| *c = 0.0);
+        totals.iter_mut().for_each(|c| *c = 0.0);
+        let mut at = 0;
+        for (s, t) in corpus {
+            let rows = s.len() + 1;
+            let cols = t.len();
+            let cell = |r: usize, c: usize| index[at + r * cols + c] as usize;
+            for c in 0..cols {
+                let denom: f64 = (0..rows).map(|r| tau[cell(r, c)]).sum();
+                for r in 0..rows {
+                    let k = cell(r, c);
+                    let share = tau[k] / denom;
+                    counts[k] += share;
+                    totals[source_of[k] as usize] += share;
+                }
+            }
+            at += rows * cols;
+        }
+        for k in 0..keys.len() {
+            tau[k] = counts[k] / totals[source_of[k] as usize];
+        }
+    }
+    let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab];
+    for (k, &key) in keys.iter().enumerate() {
+        let p = tau[k] as f32;
+        if p >= PRUNE {
+            rows[(key >> 32) as usize].push((key as u32, p));
+        }
+    }
+    let total: f64 = tgt_counts.iter().skip(1).sum();
+    let vocab = tgt_counts.len() as f64;
+    let unigram = tgt_counts
+        .iter()
+        .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
+        .collect();
+    Table { rows, unigram }
+}
+
+/// Largest number of sentences on one side of a bead.
+const MAX_SIDE: usize = 3;
+
+/// Lexical scores of the beads of a band, computed once before decoding.
+///
+/// For each window of `w` consecutive source sentences (`w` = 1 to 3) and each target sentence
+/// near it, the forward table holds the target sentence's words scored against the whole
+/// window; the backward table likewise the other way. A bead's score then sums its target
+/// sentences against its source window and its source sentences against its target window, so
+/// every word is scored once, against everything on the other side of its bead (exact Model 1).
+pub struct BeadTable {
+    band: Band,
+    /// `forward[w - 1][cell (i, j)]`: target sentence `j` given source sentences `i..i + w`.
+    forward: Vec<Vec<f32>>,
+    /// `backward[w - 1][cell (i, j)]`: source sentence `i` given target sentences `j..j + w`.
+    backward: Vec<Vec<f32>>,
+}
+
+impl BeadTable {
+    /// Scores every window–sentence pair of `band` (widened a little, so beads starting inside
+    /// it find all their pairs) with both directions of `lexicon`.
+    pub fn new(
+        lexicon: &Lexicon,
+        source: &[&str],
+        target: &[&str],
+        band: &Band,
+        config: &Config,
+    ) -> BeadTable {
+        let band = band.widened(MAX_SIDE);
+        let cells = band.cells();
+        let mut table = BeadTable {
+            forward: vec![vec![0.0; cells]; MAX_SIDE],
+            backward: vec![vec![0.0; cells]; MAX_SIDE],
+            band,
+        };
+        if lexicon.is_empty() {
+            return table;
+        }
+        let (sl, tl) = (config.source_lang, config.target_lang);
+        let src: Vec<Vec<u32>> = source
+            .iter()
+            .map(|s| lexicon.ids(s, sl, &lexicon.src))
+            .collect();
+        let tgt: Vec<Vec<u32>> = target
+            .iter()
+            .map(|t| lexicon.ids(t, tl, &lexicon.tgt))
+            .collect();
+        let band = &table.band;
+        let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
+        for w in 1..=MAX_SIDE {
+            for i in 0..src.len().saturating_sub(w - 1) {
+                let window = &src[i..i + w];
+                let words = acc.load(&lexicon.forward, window);
+                for j in band.row(i) {
+                    if j < tgt.len() {
+                        let k = band.index(i, j).expect("in band");
+                        table.forward[w - 1][k] = acc.llr(&lexicon.forward, &tgt[j], words) as f32;
+                    }
+                }
+            }
+        }
+        let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
+        for w in 1..=MAX_SIDE {
+            for j in 0..tgt.len().saturating_sub(w - 1) {
+                let window = &tgt[j..j + w];
+                let words = acc.load(&lexicon.backward, window);
+                for i in band.column(j) {
+                    if i < src.len() {
+                        let k = band.index(i, j).expect("in band");
+                        table.backward[w - 1][k] =
+                            acc.llr(&lexicon.backward, &src[i], words) as f32;
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// The lexical score of the bead of source sentences `i..i + di` and target sentences
+    /// `j..j + dj`: the mean of both directions' log-likelihood ratios.
+    pub fn bead(&self, i: usize, j: usize, di: usize, dj: usize) -> f64 {
+        if di == 0 || dj == 0 || di > MAX_SIDE || dj > MAX_SIDE {
+            return 0.0;
+        }
+        let get = |t: &[Vec<f32>], w: usize, a: usize, b: usize| {
+            self.band
+                .index(a, b)
+                .map_or(0.0, |k| f64::from(t[w - 1][k]))
+        };
+        let forward: f64 = (0..dj).map(|b| get(&self.forward, di, i, j + b)).sum();
+        let backward: f64 = (0..di).map(|a| get(&self.backward, dj, i + a, j)).sum();
+        (forward + backward) / 2.0
+    }
+}
+
+/// `Σₛ τ(t | s)` for every `t`, for one sentence, in a dense vector reset between sentences.
+struct Accumulator {
+    sums: Vec<f64>,
+    touched: Vec<u32>,
+    mixture: f64,
+}
+
+impl Accumulator {
+    fn new(size: usize, mixture: f64) -> Accumulator {
+        Accumulator {
+            sums: vec![0.0; size],
+            touched: Vec::new(),
+            mixture,
+        }
+    }
+
+    /// Loads the sums for the words of `sentences`; returns how many words they have.
+    fn load(&mut self, table: &Table, sentences: &[Vec<u32>]) -> usize {
+        for &t in &self.touched {
+            self.sums[t as usize] = 0.0;
+        }
+        self.touched.clear();
+        let words = sentences.iter().flatten();
+        let count = sentences.iter().map(Vec::len).sum();
+        for &s in std::iter::once(&0).chain(words) {
+            let Some(row) = table.rows.get(s as usize) else {
+                continue;
+            };
+            for &(t, p) in row {
+                if self.sums[t as usize] == 0.0 {
+                    self.touched.push(t);
+                }
+                self.sums[t as usize] += f64::from(p);
+            }
+        }
+        count
+    }
+
+    /// Sum over the other sentence's known words of the mixture log-likelihood ratio.
+    fn llr(&self, table: &Table, words: &[u32], given_len: usize) -> f64 {
+        let norm = (given_len + 1) as f64;
+        words
+            .iter()
+            .filter(|&&t| t != u32::MAX)
+            .map(|&t| {
+                let p = self.sums[t as usize] / norm;
+                (self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture).ln()
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::default()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn arabic_tokens_lose_clitics_and_english_tokens_plurals() {
+        assert_eq!(tokens("وقالت الحكومة", Lang::Ar), ["قالت", "حكومه"]);
+        assert_eq!(
+            tokens("The protests, Kazakhstan's", Lang::En),
+            ["the", "protest", "kazakhstan"]
+        );
+    }
+
+    #[test]
+    fn model_one_learns_word_translations_from_sentence_pairs() {
+        let data = pairs(&[
+            ("قالت الحكومة", "the government said"),
+            ("الحكومة جديدة", "a new government"),
+            ("قال الرئيس", "the president said"),
+            ("الرئيس جديد", "a new president"),
+            ("قالت الوزارة", "the ministry said"),
+        ]);
+        let lex = Lexicon::train(&data, &[], &config());
+        let best = &lex.translations("حكومه")[0];
+        assert_eq!(best.0, "government", "{:?}", lex.translations("حكومه"));
+        assert_eq!(lex.translations("رئيس")[0].0, "president");
+    }
+
+    #[test]
+    fn a_dictionary_teaches_what_the_text_cannot() {
+        let dict = pairs(&[("مطار", "airport")]);
+        let lex = Lexicon::train(&[], &dict, &config());
+        assert_eq!(lex.translations("مطار")[0].0, "airport");
+    }
+
+    #[test]
+    fn translations_score_higher_than_unrelated_sentences() {
+        let data = pairs(&[
+            (
+                "قالت الحكومة إن الأسعار سترتفع",
+                "the government said prices would rise",
+            ),
+            (
+                "وصلت القوات إلى المطار",
+                "the troops arrived at the airport",
+            ),
+            ("الحكومة خفضت الأسعار", "the government cut prices"),
+            ("القوات في المطار", "troops at the airport"),
+        ]);
+        let lex = Lexicon::train(&data, &[], &config());
+        let source = ["قالت الحكومة إن الأسعار سترتفع", "وصلت القوات إلى المطار"];
+        let target = [
+            "the troops arrived at the airport",
+            "the government said prices would rise",
+        ];
+        let table = BeadTable::new(&lex, &source, &target, &Band::full(2, 2), &config());
+        assert!(table.bead(0, 1, 1, 1) > table.bead(0, 0, 1, 1) + 1.0);
+        assert!(table.bead(1, 0, 1, 1) > table.bead(1, 1, 1, 1) + 1.0);
+    }
+}

@@ -1,0 +1,453 @@
+//! Sentence alignment: which source sentences translate which target sentences.
+//!
+//! The aligner is a set of pure functions over sentence texts. It searches the beads
+//! (1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1) with dynamic programming over a band of the
+//! alignment lattice ([`dp`]), each bead costing a negative log probability made of
+//!
+//! * the bead's prior ([`SHAPES`]),
+//! * the Gale–Church length cost ([`length`]), ratio and variance taken from the document,
+//! * language-independent anchors ([`features`]): numbers in any script ([`numbers`]), names
+//!   romanised and compared by consonant skeleton ([`names`]), Latin-script words in the Arabic
+//!   text, and agreement in sentence-final stops, quotation, question and exclamation marks,
+//! * in the second pass, a word-translation model trained on the first pass's confident beads
+//!   ([`lexical`]).
+//!
+//! Each bead's score is its posterior probability under the model (forward–backward), so a
+//! score of 0.6 means the model saw a real alternative to that bead.
+
+pub mod beads;
+pub mod dp;
+pub mod features;
+pub mod length;
+pub mod lexical;
+pub mod names;
+pub mod numbers;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::Lang;
+use dp::{Band, Decoded, Shape};
+use features::{Features, common};
+use length::LengthModel;
+use lexical::{BeadTable, Lexicon};
+
+/// An aligned group of sentences: source sentences `source` translate target sentences
+/// `target` (either may be empty for an untranslated sentence).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bead {
+    pub source: Range<usize>,
+    pub target: Range<usize>,
+    /// Posterior probability of this bead, in [0, 1].
+    pub score: f64,
+}
+
+/// Bead shapes: source sentences, target sentences.
+pub const SHAPES: [(usize, usize); 8] = [
+    (1, 1),
+    (1, 2),
+    (2, 1),
+    (1, 0),
+    (0, 1),
+    (2, 2),
+    (1, 3),
+    (3, 1),
+];
+
+/// Prior probabilities of the [`SHAPES`]: Gale and Church's, shifted toward merges, as Arabic
+/// news translations join and split sentences more often than the parliamentary
+/// French–English they measured.
+pub const PRIORS: [f64; 8] = [0.86, 0.05, 0.05, 0.01, 0.01, 0.01, 0.005, 0.005];
+
+/// Weights (in nats) of the anchors and the lexical model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    /// Bonus per number found on both sides.
+    pub number: f64,
+    /// Bonus per name matched (times the skeletons' similarity).
+    pub name: f64,
+    /// Bonus per Latin-script word of the Arabic side found on the English side.
+    pub latin: f64,
+    /// Cost per sentence-final stop more on one side than the other.
+    pub sentences: f64,
+    /// Cost per quotation mark more on one side than the other.
+    pub quotes: f64,
+    /// Cost per question or exclamation mark more on one side than the other.
+    pub marks: f64,
+    /// Scale of the lexical model's log-likelihood ratio.
+    pub lexical: f64,
+    /// Scale of the length cost.
+    pub length: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights {
+            number: 3.0,
+            name: 1.5,
+            latin: 2.5,
+            sentences: 1.5,
+            quotes: 0.5,
+            marks: 1.0,
+            lexical: 0.3,
+            length: 1.0,
+        }
+    }
+}
+
+/// How to align.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub source_lang: Lang,
+    pub target_lang: Lang,
+    /// Run the second, lexical pass.
+    pub lexical: bool,
+    pub weights: Weights,
+    /// Prior probability of each of the [`SHAPES`].
+    pub priors: [f64; 8],
+    /// Share of beads whose lengths do not follow the document's ratio (headlines, captions,
+    /// free renderings), scored by a three times wider normal; 0 gives plain Gale–Church.
+    pub length_outliers: f64,
+    /// Weight of the translation model against chance in the lexical score, in (0, 1).
+    pub mixture: f64,
+    /// Half-width of the first pass's band, in sentences (doubled while the path is squeezed).
+    pub band: usize,
+    /// Half-width of the band around the first pass's path for the later passes.
+    pub refine_band: usize,
+    /// Divides costs before posteriors are computed: above 1 softens the scores.
+    pub temperature: f64,
+    /// Posterior a first-pass bead needs to train the lexical model.
+    pub train_threshold: f64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            source_lang: Lang::Ar,
+            target_lang: Lang::En,
+            lexical: true,
+            weights: Weights::default(),
+            priors: PRIORS,
+            mixture: 0.5,
+            length_outliers: 0.1,
+            band: 24,
+            refine_band: 8,
+            temperature: 1.0,
+            train_threshold: 0.9,
+        }
+    }
+}
+
+/// Lattices up to this many cells are searched whole.
+const FULL_LATTICE: usize = 250_000;
+
+/// A document prepared for alignment: features of both sides and the first pass's result.
+pub struct Prepared {
+    source: Vec<Features>,
+    target: Vec<Features>,
+    src_len: Vec<f64>,
+    tgt_len: Vec<f64>,
+    src_count: Vec<[u32; 4]>,
+    tgt_count: Vec<[u32; 4]>,
+    length: LengthModel,
+    /// The first pass's beads (length and anchors only), with posteriors.
+    pub first: Vec<Bead>,
+    path: Vec<(usize, usize)>,
+}
+
+impl Prepared {
+    pub fn source_len(&self) -> usize {
+        self.source.len()
+    }
+    pub fn target_len(&self) -> usize {
+        self.target.len()
+    }
+}
+
+/// Aligns two documents given as sentences, with the lexical model (when configured) trained
+/// on this document alone.
+pub fn align(source: &[&str], target: &[&str], config: &Config) -> Vec<Bead> {
+    let docs = [(source.to_vec(), target.to_vec())];
+    align_corpus(&docs, &Training::default(), config)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// What the lexical model learns from besides the documents being aligned.
+#[derive(Clone, Debug, Default)]
+pub struct Training {
+    /// Sentence pairs known to be translations (a memory's reviewed units).
+    pub pairs: Vec<(String, String)>,
+    /// Bilingual word list entries, `(source, target)`.
+    pub dictionary: Vec<(String, String)>,
+}
+
+/// Aligns several document pairs, training one lexical model on the first pass's confident
+/// beads of all of them together with `training` (Moore's two passes over a corpus).
+pub fn align_corpus(
+    docs: &[(Vec<&str>, Vec<&str>)],
+    training: &Training,
+    config: &Config,
+) -> Vec<Vec<Bead>> {
+    let prepared: Vec<Prepared> = docs.iter().map(|(s, t)| first_pass(s, t, config)).collect();
+    if !config.lexical {
+        return prepared.into_iter().map(|p| p.first).collect();
+    }
+    let mut pairs = training.pairs.clone();
+    for (p, (s, t)) in prepared.iter().zip(docs) {
+        pairs.extend(training_pairs(p, s, t, config));
+    }
+    let lexicon = Lexicon::train(&pairs, &training.dictionary, config);
+    prepared
+        .iter()
+        .zip(docs)
+        .map(|(p, (s, t))| second_pass(p, s, t, &lexicon, config))
+        .collect()
+}
+
+/// Features, length model and the first (length + anchors) pass.
+pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared {
+    let src: Vec<Features> = source
+        .iter()
+        .map(|s| features::extract(s, config.source_lang))
+        .collect();
+    let tgt: Vec<Features> = target
+        .iter()
+        .map(|s| features::extract(s, config.target_lang))
+        .collect();
+    let prefix = |f: &[Features]| {
+        let mut acc = vec![0.0];
+        for x in f {
+            acc.push(acc.last().copied().unwrap_or(0.0) + x.len);
+        }
+        acc
+    };
+    let counts = |f: &[Features]| {
+        let mut acc = vec![[0u32; 4]];
+        for x in f {
+            let last = *acc.last().expect("non-empty");
+            acc.push([
+                last[0] + x.sentences,
+                last[1] + x.quotes,
+                last[2] + x.questions,
+                last[3] + x.exclamations,
+            ]);
+        }
+        acc
+    };
+    let src_len = prefix(&src);
+    let tgt_len = prefix(&tgt);
+    let length = LengthModel::for_totals(
+        src_len.last().copied().unwrap_or(0.0),
+        tgt_len.last().copied().unwrap_or(0.0),
+    );
+    let mut prepared = Prepared {
+        src_count: counts(&src),
+        tgt_count: counts(&tgt),
+        source: src,
+        target: tgt,
+        src_len,
+        tgt_len,
+        length,
+        first: Vec::new(),
+        path: Vec::new(),
+    };
+    let (n, m) = (prepared.source.len(), prepared.target.len());
+
+    // pass 1: best path with the default variance, band doubled while squeezed
+    let anchors = |i: usize, j: usize| {
+        anchor_score(&prepared.source[i], &prepared.target[j], &config.weights)
+    };
+    let none = |_: usize, _: usize, _: usize, _: usize| 0.0;
+    let rough = decode_widening(n, m, config, |i, j, k| {
+        prepared.cost(i, j, k, config, &anchors, &none)
+    });
+    // the document's own variance, from the rough path's 1-1 beads
+    let pairs: Vec<(f64, f64)> = rough
+        .steps
+        .iter()
+        .filter(|s| s.di == 1 && s.dj == 1)
+        .map(|s| (prepared.source[s.i].len, prepared.target[s.j].len))
+        .collect();
+    prepared.length = prepared.length.refined(pairs);
+    let path = path_cells(&rough);
+    // pass 1b: posteriors near the rough path with the refined model
+    let band = Band::around(n, m, &path, config.refine_band);
+    let decoded = dp::decode(
+        &band,
+        &shapes(),
+        |i, j, k| prepared.cost(i, j, k, config, &anchors, &none),
+        true,
+        config.temperature,
+    );
+    prepared.path = path_cells(&decoded);
+    prepared.first = to_beads(&decoded);
+    prepared
+}
+
+/// The second pass: length, anchors and the lexical model, near the first pass's path.
+pub fn second_pass(
+    prepared: &Prepared,
+    source: &[&str],
+    target: &[&str],
+    lexicon: &Lexicon,
+    config: &Config,
+) -> Vec<Bead> {
+    let (n, m) = (prepared.source.len(), prepared.target.len());
+    let band = Band::around(n, m, &prepared.path, config.refine_band);
+    let table = BeadTable::new(lexicon, source, target, &band, config);
+    let anchors = |i: usize, j: usize| {
+        anchor_score(&prepared.source[i], &prepared.target[j], &config.weights)
+    };
+    let lexical = |i: usize, j: usize, di: usize, dj: usize| {
+        config.weights.lexical * table.bead(i, j, di, dj)
+    };
+    let decoded = dp::decode(
+        &band,
+        &shapes(),
+        |i, j, k| prepared.cost(i, j, k, config, &anchors, &lexical),
+        true,
+        config.temperature,
+    );
+    to_beads(&decoded)
+}
+
+/// The first pass's confident beads as text pairs to train the lexical model on.
+pub fn training_pairs(
+    prepared: &Prepared,
+    source: &[&str],
+    target: &[&str],
+    config: &Config,
+) -> Vec<(String, String)> {
+    prepared
+        .first
+        .iter()
+        .filter(|b| !b.source.is_empty() && !b.target.is_empty())
+        .filter(|b| b.score >= config.train_threshold)
+        .map(|b| {
+            (
+                source[b.source.clone()].join(" "),
+                target[b.target.clone()].join(" "),
+            )
+        })
+        .collect()
+}
+
+impl Prepared {
+    /// Cost of the bead of shape `k` starting at cell `(i, j)`. `anchors` scores a sentence
+    /// pair's shared numbers, names and words; `lexical` its word translations.
+    ///
+    /// Anchors are credited once per sentence of the bead's larger side, each with its best
+    /// partner on the other side, so a name repeated in neighbouring sentences does not make
+    /// a 2-2 bead look better than the two 1-1 beads it is made of. `lexical` scores the whole
+    /// bead.
+    fn cost(
+        &self,
+        i: usize,
+        j: usize,
+        k: usize,
+        config: &Config,
+        anchors: &impl Fn(usize, usize) -> f64,
+        lexical: &impl Fn(usize, usize, usize, usize) -> f64,
+    ) -> f64 {
+        let (di, dj) = SHAPES[k];
+        let mut c = -config.priors[k].ln();
+        if di == 0 || dj == 0 {
+            return c;
+        }
+        let w = &config.weights;
+        let ls = self.src_len[i + di] - self.src_len[i];
+        let lt = self.tgt_len[j + dj] - self.tgt_len[j];
+        c += w.length * self.length.cost(ls, lt, config.length_outliers);
+        let (a0, a1) = (self.src_count[i], self.src_count[i + di]);
+        let (b0, b1) = (self.tgt_count[j], self.tgt_count[j + dj]);
+        let diff = |f: usize| ((a1[f] - a0[f]) as f64 - (b1[f] - b0[f]) as f64).abs();
+        c += w.sentences * diff(0) + w.quotes * diff(1) + w.marks * (diff(2) + diff(3));
+        if di >= dj {
+            for a in 0..di {
+                c -= (0..dj).map(|b| anchors(i + a, j + b)).fold(0.0, f64::max);
+            }
+        } else {
+            for b in 0..dj {
+                c -= (0..di).map(|a| anchors(i + a, j + b)).fold(0.0, f64::max);
+            }
+        }
+        c - lexical(i, j, di, dj)
+    }
+}
+
+/// Anchor bonus of a sentence pair: shared numbers, names, Latin words.
+fn anchor_score(s: &Features, t: &Features, w: &Weights) -> f64 {
+    let mut score = 0.0;
+    if !s.numbers.is_empty() && !t.numbers.is_empty() {
+        score += w.number * common(&s.numbers, &t.numbers) as f64;
+    }
+    if !s.latin.is_empty() && !t.latin.is_empty() {
+        score += w.latin * common(&s.latin, &t.latin) as f64;
+    }
+    if !s.names.is_empty() && !t.names.is_empty() {
+        let (few, many) = if s.names.len() <= t.names.len() {
+            (&s.names, &t.names)
+        } else {
+            (&t.names, &s.names)
+        };
+        for a in few {
+            let best = many
+                .iter()
+                .map(|b| names::similarity(a, b))
+                .fold(0.0, f64::max);
+            score += w.name * best;
+        }
+    }
+    score
+}
+
+fn shapes() -> Vec<Shape> {
+    SHAPES.iter().map(|&(di, dj)| Shape { di, dj }).collect()
+}
+
+/// Decodes with a diagonal band, doubling its width while the best path is squeezed.
+fn decode_widening(
+    n: usize,
+    m: usize,
+    config: &Config,
+    cost: impl Fn(usize, usize, usize) -> f64,
+) -> Decoded {
+    let shapes = shapes();
+    if (n + 1) * (m + 1) <= FULL_LATTICE {
+        return dp::decode(&Band::full(n, m), &shapes, &cost, false, 1.0);
+    }
+    let mut width = config.band.max(4);
+    loop {
+        let band = Band::diagonal(n, m, width);
+        let decoded = dp::decode(&band, &shapes, &cost, false, 1.0);
+        if !decoded.squeezed || width >= n.max(m) {
+            return decoded;
+        }
+        width *= 2;
+    }
+}
+
+fn path_cells(decoded: &Decoded) -> Vec<(usize, usize)> {
+    let mut cells = vec![(0, 0)];
+    for s in &decoded.steps {
+        cells.push((s.i + s.di, s.j + s.dj));
+    }
+    cells
+}
+
+fn to_beads(decoded: &Decoded) -> Vec<Bead> {
+    decoded
+        .steps
+        .iter()
+        .map(|s| Bead {
+            source: s.i..s.i + s.di,
+            target: s.j..s.j + s.dj,
+            score: s.posterior,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

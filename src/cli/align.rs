@@ -1,0 +1,319 @@
+//! `bitext align`: segment two texts, align their sentences and store the pairs.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Context;
+use super::output::range_label;
+use crate::Lang;
+use crate::align::{self, Bead, Config, Training};
+use crate::error::{Error, Result};
+use crate::segment::{self, Span};
+use crate::store::{NewDocument, UnitFilter, span_text};
+
+/// Align a text with its translation and store the aligned pairs.
+///
+/// Both texts are split into sentences (unless --lines), aligned into 1-1, 1-2, 2-1, 2-2, 1-0
+/// and 0-1 pairs with a confidence score, and stored as a document of the translation memory.
+/// The memory's reviewed and approved pairs help the aligner learn word translations.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The source text (UTF-8)
+    source: PathBuf,
+    /// The target text, the translation of the source (UTF-8)
+    target: PathBuf,
+    /// Language of the source text
+    #[arg(long, default_value = "ar", value_parser = super::parse_lang, value_name = "LANG")]
+    source_lang: Lang,
+    /// Language of the target text
+    #[arg(long, default_value = "en", value_parser = super::parse_lang, value_name = "LANG")]
+    target_lang: Lang,
+    /// Both texts are already one sentence per line
+    #[arg(long)]
+    lines: bool,
+    /// The source text is already one sentence per line
+    #[arg(long)]
+    source_lines: bool,
+    /// The target text is already one sentence per line
+    #[arg(long)]
+    target_lines: bool,
+    /// Name of the document in the memory (default: the source file's name, or its folder's
+    /// name when the file is named after its language, as in kazakhstan-2022/ar.txt)
+    #[arg(long)]
+    name: Option<String>,
+    /// Replace a stored document of the same name
+    #[arg(long)]
+    replace: bool,
+    /// Only print the alignment; do not store it
+    #[arg(long)]
+    no_store: bool,
+    /// Print JSON: {"document", "name", "beads": [{"source", "target", "score"}]}
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Turn off the second, lexical pass (length and anchors only)
+    #[arg(long)]
+    no_lexical: bool,
+    /// A bilingual word list to help the lexical pass: source<TAB>target per line
+    #[arg(long, value_name = "FILE")]
+    dictionary: Option<PathBuf>,
+}
+
+/// How `align` prints its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Pairs side by side, for reading
+    Table,
+    /// JSON, as with --json
+    Json,
+    /// One bead a line as Vecalign writes them: [0]:[0], [3]:[3,4], [9]:[]
+    Beads,
+    /// One bead a line: source text<TAB>target text
+    Tsv,
+}
+
+#[derive(Serialize)]
+struct JsonAlignment<'a> {
+    document: Option<i64>,
+    name: &'a str,
+    beads: Vec<JsonBead>,
+}
+
+#[derive(Serialize)]
+struct JsonBead {
+    source: Vec<usize>,
+    target: Vec<usize>,
+    score: f64,
+}
+
+pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
+    if args.source == Path::new("-") && args.target == Path::new("-") {
+        return Err(Error::invalid(
+            "only one of the two texts can come from standard input",
+        ));
+    }
+    let name = match &args.name {
+        Some(n) if n.trim().is_empty() => return Err(Error::invalid("--name cannot be empty")),
+        Some(n) => n.clone(),
+        None => default_name(&args.source)?,
+    };
+    let source_text = crate::input::read_text(&args.source)?;
+    let target_text = crate::input::read_text(&args.target)?;
+    let split = |text: &str, lang: Lang, lines: bool| {
+        if lines || args.lines {
+            segment::lines(text)
+        } else {
+            segment::split(text, lang)
+        }
+    };
+    let source_spans = split(&source_text, args.source_lang, args.source_lines);
+    let target_spans = split(&target_text, args.target_lang, args.target_lines);
+    let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
+    let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
+
+    let config = Config {
+        source_lang: args.source_lang,
+        target_lang: args.target_lang,
+        lexical: !args.no_lexical,
+        ..Config::default()
+    };
+    let mut training = Training::default();
+    if let Some(path) = &args.dictionary {
+        training.dictionary = read_dictionary(path)?;
+    }
+    let mut memory = if args.no_store {
+        None
+    } else {
+        Some(ctx.memory()?)
+    };
+    if let Some(m) = &memory {
+        training.pairs = reviewed_pairs(m, &name)?;
+    }
+
+    let progress = spinner(
+        source.len() + target.len(),
+        &format!("aligning {} × {} sentences", source.len(), target.len()),
+    );
+    let beads = align::align_corpus(&[(source.clone(), target.clone())], &training, &config)
+        .pop()
+        .unwrap_or_default();
+    let mut document = None;
+    if let Some(m) = &mut memory {
+        progress.set_message("storing");
+        let doc = NewDocument {
+            name: &name,
+            source_lang: args.source_lang,
+            target_lang: args.target_lang,
+            source_text: &source_text,
+            target_text: &target_text,
+            source_sentences: &source_spans,
+            target_sentences: &target_spans,
+            beads: &beads,
+        };
+        document = Some(m.add_document(&doc, args.replace, &ctx.user)?);
+    }
+    progress.finish_and_clear();
+
+    let format = if args.json { Format::Json } else { args.format };
+    print(
+        ctx,
+        format,
+        document,
+        &name,
+        &beads,
+        (&source_text, &source_spans),
+        (&target_text, &target_spans),
+    )?;
+    if let (Some(_), Format::Table) = (document, format) {
+        let weak = beads.iter().filter(|b| b.score < 0.5).count();
+        eprintln!(
+            "stored '{name}' in {}: {} units ({weak} with a score under 0.5)",
+            ctx.db.display(),
+            beads.len()
+        );
+    }
+    Ok(())
+}
+
+fn print(
+    ctx: &mut Context,
+    format: Format,
+    document: Option<i64>,
+    name: &str,
+    beads: &[Bead],
+    (st, ss): (&str, &[Span]),
+    (tt, ts): (&str, &[Span]),
+) -> Result<()> {
+    let out = &mut ctx.out;
+    match format {
+        Format::Json => out.json(&JsonAlignment {
+            document,
+            name,
+            beads: beads
+                .iter()
+                .map(|b| JsonBead {
+                    source: b.source.clone().collect(),
+                    target: b.target.clone().collect(),
+                    score: (b.score * 1e4).round() / 1e4,
+                })
+                .collect(),
+        }),
+        Format::Beads => out.print(format_args!("{}", align::beads::format(beads))),
+        Format::Tsv => {
+            for b in beads {
+                let one_line = |text: &str, spans: &[Span], r: &std::ops::Range<usize>| {
+                    spans[r.clone()]
+                        .iter()
+                        .map(|s| s.text(text))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .replace(['\t', '\n', '\r'], " ")
+                };
+                out.print(format_args!(
+                    "{}\t{}\n",
+                    one_line(st, ss, &b.source),
+                    one_line(tt, ts, &b.target)
+                ))?;
+            }
+            Ok(())
+        }
+        Format::Table => {
+            for b in beads {
+                let header = format!(
+                    "{} → {}  {}",
+                    range_label(&b.source),
+                    range_label(&b.target),
+                    out.score(Some(b.score))
+                );
+                out.pair(
+                    &header,
+                    span_text(st, ss, &b.source),
+                    span_text(tt, ts, &b.target),
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The document name when none is given: the file's stem, or its folder's name when the stem is
+/// a language code (`corpus/kazakhstan-2022/ar.txt` → `kazakhstan-2022`).
+fn default_name(source: &Path) -> Result<String> {
+    if source == Path::new("-") {
+        return Err(Error::invalid(
+            "give the document a --name when the source comes from standard input",
+        ));
+    }
+    let stem = source.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let language_named = stem
+        .split(['_', '.', '-'])
+        .next()
+        .is_some_and(|p| Lang::parse(p).is_ok());
+    let folder = source.canonicalize().ok().and_then(|p| {
+        p.parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+    });
+    match (language_named, folder) {
+        (true, Some(dir)) => Ok(dir),
+        _ if !stem.is_empty() => Ok(stem.to_string()),
+        _ => Err(Error::invalid("give the document a --name")),
+    }
+}
+
+/// Reads a tab-separated word list: `source<TAB>target` per line, `#` comments.
+fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
+    let text = crate::input::read_text(path)?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('\t') {
+            Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+                out.push((a.trim().to_string(), b.trim().to_string()))
+            }
+            _ => {
+                return Err(Error::Malformed {
+                    file: path.display().to_string(),
+                    line: n + 1,
+                    column: 1,
+                    message: "expected source<TAB>target".into(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The memory's reviewed and approved pairs (outside the document being aligned), for training.
+fn reviewed_pairs(memory: &crate::store::Memory, skip: &str) -> Result<Vec<(String, String)>> {
+    use crate::store::Status;
+    let filter = UnitFilter {
+        statuses: vec![Status::Reviewed, Status::Approved],
+        ..UnitFilter::default()
+    };
+    let mut pairs = Vec::new();
+    memory.for_each_unit(&filter, |u| {
+        if u.document != skip && !u.source.is_empty() && !u.target.is_empty() {
+            pairs.push((u.source, u.target));
+        }
+        Ok(())
+    })?;
+    Ok(pairs)
+}
+
+/// A spinner on standard error for long work (hidden when standard error is not a terminal).
+pub(crate) fn spinner(size: usize, message: &str) -> indicatif::ProgressBar {
+    if size < 2_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,17 @@
+//! bitext: sentence segmentation, alignment and a translation memory for Arabic–English.
+//!
+//! Data flows one way: `text -> segment -> align -> store -> (query | edit | review | export)`.
+//! See `ARCHITECTURE.md` for the map.
+
+pub mod align;
+pub mod cli;
+pub mod error;
+pub mod eval;
+pub mod input;
+pub mod lang;
+pub mod search;
+pub mod segment;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use lang::Lang;

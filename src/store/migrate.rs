@@ -1,0 +1,78 @@
+//! Schema migrations: the SQL files of `migrations/`, embedded and applied in order.
+//!
+//! The schema version is SQLite's `user_version`; a database whose version is newer than the
+//! last migration is refused. `application_id` marks a file as bitext's, so that bitext never
+//! writes its tables into somebody else's SQLite database.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of a bitext memory: "bitx".
+pub const APPLICATION_ID: i64 = 0x6269_7478;
+
+/// The migrations, in order: version, file name, SQL.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_initial.sql",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// Brings the database to the latest schema, each migration in its own transaction.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != APPLICATION_ID {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 || version != 0 {
+            return Err(Error::NotADatabase {
+                path: path.to_path_buf(),
+                detail: "it is an SQLite database of another application".into(),
+            });
+        }
+    }
+    if version > latest() {
+        return Err(Error::DatabaseTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: latest(),
+        });
+    }
+    for &(v, _, sql) in MIGRATIONS.iter().filter(|m| m.0 > version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", v)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_migrations_is_embedded_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|f| f.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let embedded: Vec<&str> = MIGRATIONS.iter().map(|m| m.1).collect();
+        assert_eq!(files, embedded);
+        for (k, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.0, k as i64 + 1);
+            assert!(m.1.starts_with(&format!("{:04}_", m.0)));
+        }
+    }
+}

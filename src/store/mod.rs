@@ -1,0 +1,381 @@
+//! The translation memory: the only code that speaks SQL.
+//!
+//! A [`Memory`] is an SQLite file (WAL, foreign keys on, a busy timeout) holding documents,
+//! their sentences and the aligned units, with the schema of `migrations/`. Every operation
+//! that writes does so in one transaction: it lands whole or not at all.
+
+pub mod migrate;
+mod units;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+use crate::align::Bead;
+use crate::error::{Error, Result};
+use crate::segment::Span;
+
+pub use units::{Unit, UnitFilter};
+
+/// How long a writer waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Review status of a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Reviewed,
+    Approved,
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Reviewed,
+        Status::Approved,
+        Status::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Reviewed => "reviewed",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown status '{s}' (use draft, reviewed, approved or rejected)"
+                ))
+            })
+    }
+}
+
+/// A document pair to store with its alignment.
+pub struct NewDocument<'a> {
+    pub name: &'a str,
+    pub source_lang: Lang,
+    pub target_lang: Lang,
+    pub source_text: &'a str,
+    pub target_text: &'a str,
+    pub source_sentences: &'a [Span],
+    pub target_sentences: &'a [Span],
+    pub beads: &'a [Bead],
+}
+
+/// A stored document, without its texts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DocumentInfo {
+    pub id: i64,
+    pub name: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub units: i64,
+    pub created: String,
+    pub created_by: String,
+}
+
+/// The current time as stored: UTC, ISO 8601, to the second.
+pub fn now() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// A translation memory file.
+pub struct Memory {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Memory {
+    /// Opens the memory at `path`, creating it if missing, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Memory> {
+        Memory::open_with(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+    }
+
+    /// Opens an existing memory; a missing file is an error rather than a new, empty memory.
+    pub fn open_existing(path: &Path) -> Result<Memory> {
+        if !path.exists() {
+            return Err(Error::invalid(format!(
+                "no translation memory at {}; create one with 'bitext align' or 'bitext import', or name one with --db",
+                path.display()
+            )));
+        }
+        Memory::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// A memory that lives in RAM (for tests and dry runs).
+    pub fn open_in_memory() -> Result<Memory> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate::migrate(&mut conn, Path::new(":memory:"))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(Memory {
+            conn,
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags) -> Result<Memory> {
+        if path.is_dir() {
+            return Err(Error::IsDirectory(path.to_path_buf()));
+        }
+        let fail = |e| db_error(path, e);
+        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(fail)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(fail)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(fail)?;
+        debug_assert!(mode == "wal" || mode == "memory");
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        migrate::migrate(&mut conn, path).map_err(|e| match e {
+            Error::Database(e) => db_error(path, e),
+            other => other,
+        })?;
+        Ok(Memory {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this memory lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Maps an SQLite error on this memory to the error a user should see.
+    pub(crate) fn fail(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.path, e)
+    }
+
+    /// Stores a document, its sentences and its beads as units, in one transaction; returns the
+    /// document id. An existing document of that name is replaced when `replace`, else refused.
+    pub fn add_document(&mut self, doc: &NewDocument, replace: bool, user: &str) -> Result<i64> {
+        let path = self.path.clone();
+        let fail = |e| db_error(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM documents WHERE name = ?1",
+                [doc.name],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        if let Some(id) = existing {
+            if !replace {
+                return Err(Error::DocumentExists(doc.name.to_string()));
+            }
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])
+                .map_err(fail)?;
+        }
+        let now = now();
+        tx.execute(
+            "INSERT INTO documents (name, source_lang, target_lang, source_text, target_text, created, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                doc.name,
+                doc.source_lang.code(),
+                doc.target_lang.code(),
+                doc.source_text,
+                doc.target_text,
+                now,
+                user
+            ],
+        )
+        .map_err(fail)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut seg = tx
+                .prepare(
+                    "INSERT INTO segments (document_id, side, position, start, \"end\", text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(fail)?;
+            for (side, text, spans) in [
+                ("source", doc.source_text, doc.source_sentences),
+                ("target", doc.target_text, doc.target_sentences),
+            ] {
+                for (k, s) in spans.iter().enumerate() {
+                    seg.execute(params![
+                        id,
+                        side,
+                        k as i64,
+                        s.start as i64,
+                        s.end as i64,
+                        s.text(text)
+                    ])
+                    .map_err(fail)?;
+                }
+            }
+            let mut unit = tx
+                .prepare(
+                    "INSERT INTO units (document_id, position, source_start, source_end, target_start,
+                        target_end, source, target, score, status, created, created_by, changed, changed_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'draft', ?10, ?11, ?10, ?11)",
+                )
+                .map_err(fail)?;
+            for (k, b) in doc.beads.iter().enumerate() {
+                let source = span_text(doc.source_text, doc.source_sentences, &b.source);
+                let target = span_text(doc.target_text, doc.target_sentences, &b.target);
+                unit.execute(params![
+                    id,
+                    k as i64,
+                    b.source.start as i64,
+                    b.source.end as i64,
+                    b.target.start as i64,
+                    b.target.end as i64,
+                    source,
+                    target,
+                    (b.score.clamp(0.0, 1.0) * 1e4).round() / 1e4,
+                    now,
+                    user
+                ])
+                .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(id)
+    }
+
+    /// All documents, by name.
+    pub fn documents(&self) -> Result<Vec<DocumentInfo>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.id, d.name, d.source_lang, d.target_lang,
+                        (SELECT count(*) FROM units u WHERE u.document_id = d.id), d.created, d.created_by
+                 FROM documents d ORDER BY d.name",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(DocumentInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    source_lang: r.get(2)?,
+                    target_lang: r.get(3)?,
+                    units: r.get(4)?,
+                    created: r.get(5)?,
+                    created_by: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The id of the document called `name`.
+    pub fn document_id(&self, name: &str) -> Result<i64> {
+        self.conn
+            .query_row("SELECT id FROM documents WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.fail(e))?
+            .ok_or_else(|| Error::UnknownDocument(name.to_string()))
+    }
+
+    /// A document's verbatim texts (source, target), if it was stored with them.
+    pub fn document_texts(&self, id: i64) -> Result<Option<(String, String)>> {
+        let row: (Option<String>, Option<String>) = self
+            .conn
+            .query_row(
+                "SELECT source_text, target_text FROM documents WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(row.0.zip(row.1))
+    }
+
+    /// A document's sentences on one side (`"source"` or `"target"`), in order.
+    pub fn sentences(&self, document_id: i64, side: &str) -> Result<Vec<(Span, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT start, \"end\", text FROM segments WHERE document_id = ?1 AND side = ?2
+                 ORDER BY position",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(params![document_id, side], |r| {
+                let start: i64 = r.get(0)?;
+                let end: i64 = r.get(1)?;
+                Ok((
+                    Span {
+                        start: start as usize,
+                        end: end as usize,
+                    },
+                    r.get(2)?,
+                ))
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// The document text covered by a range of sentences (empty for an empty range).
+pub fn span_text<'t>(text: &'t str, spans: &[Span], range: &std::ops::Range<usize>) -> &'t str {
+    if range.is_empty() {
+        return "";
+    }
+    &text[spans[range.start].start..spans[range.end - 1].end]
+}
+
+/// Turns SQLite's errors about the file itself into errors that say what to do.
+pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "the file is not an SQLite database, or it is damaged".into(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => Error::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "the database is damaged (corrupt)".into(),
+        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            Error::DatabaseLocked(path.to_path_buf())
+        }
+        Some(ErrorCode::CannotOpen) => Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("cannot open the database file"),
+        },
+        Some(ErrorCode::ReadOnly) => Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("the database is read-only"),
+        },
+        _ => Error::Database(e),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+//! Reading units: the aligned pairs, with their document, review status and history fields.
+
+use std::ops::Range;
+
+use rusqlite::{OptionalExtension, Row, ToSql};
+use serde::{Deserialize, Serialize};
+
+use super::{Memory, Status};
+use crate::error::{Error, Result};
+
+/// An aligned pair as stored: one or more source sentences and their translation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: i64,
+    /// Name of the document the unit belongs to.
+    pub document: String,
+    /// Order of the unit in its document (0-based; gaps may appear after edits).
+    pub position: i64,
+    /// Source sentence indices the unit covers (none for units imported without a document).
+    #[serde(rename = "source_sentences", with = "sentence_list")]
+    pub source_range: Option<Range<usize>>,
+    /// Target sentence indices the unit covers.
+    #[serde(rename = "target_sentences", with = "sentence_list")]
+    pub target_range: Option<Range<usize>>,
+    pub source: String,
+    pub target: String,
+    /// Alignment confidence in [0, 1] (none for units typed or imported without one).
+    pub score: Option<f64>,
+    pub status: Status,
+    pub note: Option<String>,
+    pub created: String,
+    pub created_by: String,
+    pub changed: String,
+    pub changed_by: String,
+}
+
+/// Which units to read. The default reads every unit.
+#[derive(Clone, Debug, Default)]
+pub struct UnitFilter {
+    pub document: Option<String>,
+    /// Any of these statuses (all when empty).
+    pub statuses: Vec<Status>,
+    pub min_score: Option<f64>,
+    pub limit: Option<usize>,
+}
+
+pub(crate) const UNIT_COLUMNS: &str = "u.id, d.name, u.position, u.source_start, u.source_end, \
+     u.target_start, u.target_end, u.source, u.target, u.score, u.status, u.note, u.created, \
+     u.created_by, u.changed, u.changed_by";
+
+pub(crate) fn unit_from_row(r: &Row) -> rusqlite::Result<Unit> {
+    let range = |a: Option<i64>, b: Option<i64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a as usize..b as usize),
+        _ => None,
+    };
+    let status: String = r.get(10)?;
+    Ok(Unit {
+        id: r.get(0)?,
+        document: r.get(1)?,
+        position: r.get(2)?,
+        source_range: range(r.get(3)?, r.get(4)?),
+        target_range: range(r.get(5)?, r.get(6)?),
+        source: r.get(7)?,
+        target: r.get(8)?,
+        score: r.get(9)?,
+        status: status.parse().map_err(|e: Error| {
+            rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, e.into())
+        })?,
+        note: r.get(11)?,
+        created: r.get(12)?,
+        created_by: r.get(13)?,
+        changed: r.get(14)?,
+        changed_by: r.get(15)?,
+    })
+}
+
+impl Memory {
+    /// The unit with this id.
+    pub fn unit(&self, id: i64) -> Result<Unit> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ?1"
+                ),
+                [id],
+                unit_from_row,
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?
+            .ok_or(Error::UnknownUnit(id))
+    }
+
+    /// The units the filter selects, in document order.
+    pub fn units(&self, filter: &UnitFilter) -> Result<Vec<Unit>> {
+        let mut out = Vec::new();
+        self.for_each_unit(filter, |u| {
+            out.push(u);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with each selected unit in document order, without holding them all in memory.
+    pub fn for_each_unit(
+        &self,
+        filter: &UnitFilter,
+        mut f: impl FnMut(Unit) -> Result<()>,
+    ) -> Result<()> {
+        if let Some(name) = &filter.document {
+            self.document_id(name)?;
+        }
+        let mut sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id WHERE 1"
+        );
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(name) = &filter.document {
+            args.push(Box::new(name.clone()));
+            sql += &format!(" AND d.name = ?{}", args.len());
+        }
+        if !filter.statuses.is_empty() {
+            let mut marks = Vec::new();
+            for s in &filter.statuses {
+                args.push(Box::new(s.as_str()));
+                marks.push(format!("?{}", args.len()));
+            }
+            sql += &format!(" AND u.status IN ({})", marks.join(", "));
+        }
+        if let Some(min) = filter.min_score {
+            args.push(Box::new(min));
+            sql += &format!(" AND u.score >= ?{}", args.len());
+        }
+        sql += " ORDER BY u.document_id, u.position, u.id";
+        if let Some(limit) = filter.limit {
+            sql += &format!(" LIMIT {limit}");
+        }
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut rows = stmt.query(params.as_slice()).map_err(|e| self.fail(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+            f(unit_from_row(row).map_err(|e| self.fail(e))?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Serialises a sentence range as the list of its indices (`[3, 4]`), or `null`.
+mod sentence_list {
+    use std::ops::Range;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(r: &Option<Range<usize>>, s: S) -> Result<S::Ok, S::Error> {
+        r.as_ref()
+            .map(|r| r.clone().collect::<Vec<usize>>())
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Range<usize>>, D::Error> {
+        let list: Option<Vec<usize>> = Option::deserialize(d)?;
+        let Some(list) = list else { return Ok(None) };
+        let Some(&first) = list.first() else {
+            return Ok(Some(0..0));
+        };
+        if list.iter().enumerate().any(|(k, &x)| x != first + k) {
+            return Err(serde::de::Error::custom(
+                "sentence indices must be consecutive",
+            ));
+        }
+        Ok(Some(first..first + list.len()))
+    }
+}
