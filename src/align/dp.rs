@@ -24,7 +24,7 @@ impl Band {
 
     /// Cells within `width` columns of the straight diagonal from `(0, 0)` to `(n, m)`.
     pub fn diagonal(n: usize, m: usize, width: usize) -> Band {
-        let centre = |i: usize| if n == 0 { 0 } else { (i * m + n / 2) / n };
+        let centre = |i: usize| (i * m + n / 2).checked_div(n).unwrap_or(0);
         let lo = (0..=n).map(|i| centre(i).saturating_sub(width)).collect();
         let hi = (0..=n).map(|i| (centre(i) + width).min(m)).collect();
         Band::from_ranges(n, m, lo, hi)
@@ -106,6 +106,11 @@ impl Band {
     /// The column range of row `i`.
     pub fn row(&self, i: usize) -> std::ops::RangeInclusive<usize> {
         self.lo[i]..=self.hi[i]
+    }
+
+    /// The first and last column of row `i`.
+    pub fn row_bounds(&self, i: usize) -> (usize, usize) {
+        (self.lo[i], self.hi[i])
     }
 
     /// Storage index of cell `(i, j)`, if it is in the band.

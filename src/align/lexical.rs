@@ -24,6 +24,8 @@ const ITERATIONS: usize = 5;
 const MAX_PAIRS: usize = 10_000;
 /// Translation probabilities below this are dropped after training.
 const PRUNE: f32 = 1e-3;
+/// At most this many translations are kept for each word (the most probable).
+const KEEP: usize = 30;
 /// Times a dictionary entry is repeated in training.
 const DICTIONARY_WEIGHT: usize = 3;
 
@@ -217,6 +219,13 @@ fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> 
         let p = tau[k] as f32;
         if p >= PRUNE {
             rows[(key >> 32) as usize].push((key as u32, p));
+        }
+    }
+    for row in &mut rows {
+        if row.len() > KEEP {
+            row.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+            row.truncate(KEEP);
+            row.sort_unstable_by_key(|x| x.0);
         }
     }
     let total: f64 = tgt_counts.iter().skip(1).sum();

@@ -6,15 +6,17 @@
 //!
 //! * the bead's prior ([`SHAPES`]),
 //! * the Gale–Church length cost ([`length`]), ratio and variance taken from the document,
-//! * language-independent anchors ([`features`]): numbers in any script ([`numbers`]), names
+//! * language-independent anchors ([`anchors`]): numbers in any script ([`numbers`]), names
 //!   romanised and compared by consonant skeleton ([`names`]), Latin-script words in the Arabic
-//!   text, and agreement in sentence-final stops, quotation, question and exclamation marks,
+//!   text; and agreement in sentence-final stops, quotation, question and exclamation marks
+//!   ([`features`]),
 //! * in the second pass, a word-translation model trained on the first pass's confident beads
 //!   ([`lexical`]).
 //!
 //! Each bead's score is its posterior probability under the model (forward–backward), so a
 //! score of 0.6 means the model saw a real alternative to that bead.
 
+pub mod anchors;
 pub mod beads;
 pub mod dp;
 pub mod features;
@@ -28,8 +30,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::Lang;
+use anchors::AnchorTable;
 use dp::{Band, Decoded, Shape};
-use features::{Features, common};
+use features::Features;
 use length::LengthModel;
 use lexical::{BeadTable, Lexicon};
 
@@ -151,6 +154,8 @@ pub struct Prepared {
     src_count: Vec<[u32; 4]>,
     tgt_count: Vec<[u32; 4]>,
     length: LengthModel,
+    /// Anchor scores of the sentence pairs near the first pass's path.
+    anchors: AnchorTable,
     /// The first pass's beads (length and anchors only), with posteriors.
     pub first: Vec<Bead>,
     path: Vec<(usize, usize)>,
@@ -250,19 +255,46 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
         src_len,
         tgt_len,
         length,
+        anchors: AnchorTable::empty(source.len()),
         first: Vec::new(),
         path: Vec::new(),
     };
     let (n, m) = (prepared.source.len(), prepared.target.len());
-
-    // pass 1: best path with the default variance, band doubled while squeezed
-    let anchors = |i: usize, j: usize| {
-        anchor_score(&prepared.source[i], &prepared.target[j], &config.weights)
-    };
+    let langs = (config.source_lang, config.target_lang);
     let none = |_: usize, _: usize, _: usize, _: usize| 0.0;
-    let rough = decode_widening(n, m, config, |i, j, k| {
-        prepared.cost(i, j, k, config, &anchors, &none)
-    });
+
+    // pass 1: the best path with the default variance, in a band around the diagonal that is
+    // doubled while the path is squeezed against its edge; anchors are scored a little beyond
+    // the band, enough for the later passes near this path
+    let margin = config.refine_band + 4;
+    let mut width = config.band.max(4);
+    let rough = loop {
+        let full = (n + 1) * (m + 1) <= FULL_LATTICE || width >= n.max(m);
+        let band = if full {
+            Band::full(n, m)
+        } else {
+            Band::diagonal(n, m, width)
+        };
+        prepared.anchors = AnchorTable::new(
+            source,
+            target,
+            langs,
+            &band.widened(margin),
+            &config.weights,
+        );
+        let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
+        let decoded = dp::decode(
+            &band,
+            &shapes(),
+            |i, j, k| prepared.cost(i, j, k, config, &anchors, &none),
+            false,
+            1.0,
+        );
+        if full || !decoded.squeezed {
+            break decoded;
+        }
+        width *= 2;
+    };
     // the document's own variance, from the rough path's 1-1 beads
     let pairs: Vec<(f64, f64)> = rough
         .steps
@@ -274,6 +306,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
     let path = path_cells(&rough);
     // pass 1b: posteriors near the rough path with the refined model
     let band = Band::around(n, m, &path, config.refine_band);
+    let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
     let decoded = dp::decode(
         &band,
         &shapes(),
@@ -297,9 +330,7 @@ pub fn second_pass(
     let (n, m) = (prepared.source.len(), prepared.target.len());
     let band = Band::around(n, m, &prepared.path, config.refine_band);
     let table = BeadTable::new(lexicon, source, target, &band, config);
-    let anchors = |i: usize, j: usize| {
-        anchor_score(&prepared.source[i], &prepared.target[j], &config.weights)
-    };
+    let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
     let lexical = |i: usize, j: usize, di: usize, dj: usize| {
         config.weights.lexical * table.bead(i, j, di, dj)
     };
@@ -377,56 +408,8 @@ impl Prepared {
     }
 }
 
-/// Anchor bonus of a sentence pair: shared numbers, names, Latin words.
-fn anchor_score(s: &Features, t: &Features, w: &Weights) -> f64 {
-    let mut score = 0.0;
-    if !s.numbers.is_empty() && !t.numbers.is_empty() {
-        score += w.number * common(&s.numbers, &t.numbers) as f64;
-    }
-    if !s.latin.is_empty() && !t.latin.is_empty() {
-        score += w.latin * common(&s.latin, &t.latin) as f64;
-    }
-    if !s.names.is_empty() && !t.names.is_empty() {
-        let (few, many) = if s.names.len() <= t.names.len() {
-            (&s.names, &t.names)
-        } else {
-            (&t.names, &s.names)
-        };
-        for a in few {
-            let best = many
-                .iter()
-                .map(|b| names::similarity(a, b))
-                .fold(0.0, f64::max);
-            score += w.name * best;
-        }
-    }
-    score
-}
-
 fn shapes() -> Vec<Shape> {
     SHAPES.iter().map(|&(di, dj)| Shape { di, dj }).collect()
-}
-
-/// Decodes with a diagonal band, doubling its width while the best path is squeezed.
-fn decode_widening(
-    n: usize,
-    m: usize,
-    config: &Config,
-    cost: impl Fn(usize, usize, usize) -> f64,
-) -> Decoded {
-    let shapes = shapes();
-    if (n + 1) * (m + 1) <= FULL_LATTICE {
-        return dp::decode(&Band::full(n, m), &shapes, &cost, false, 1.0);
-    }
-    let mut width = config.band.max(4);
-    loop {
-        let band = Band::diagonal(n, m, width);
-        let decoded = dp::decode(&band, &shapes, &cost, false, 1.0);
-        if !decoded.squeezed || width >= n.max(m) {
-            return decoded;
-        }
-        width *= 2;
-    }
 }
 
 fn path_cells(decoded: &Decoded) -> Vec<(usize, usize)> {

@@ -224,6 +224,20 @@ fn push_class(out: &mut String, class: char) {
     }
 }
 
+/// The skeletons one consonant shorter than `s`, for skeletons of four consonants or more
+/// (shorter ones would leave two-consonant keys that match by chance).
+pub fn one_shorter(s: &str) -> Vec<String> {
+    if s.len() < 4 {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = (0..s.len())
+        .map(|k| format!("{}{}", &s[..k], &s[k + 1..]))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// How alike two skeletons are, in [0, 1]: 1 for equal ones, else normalised Damerau–Levenshtein
 /// similarity, and 0 below the threshold where chance matches dominate.
 pub fn similarity(a: &str, b: &str) -> f64 {
@@ -269,6 +283,14 @@ mod tests {
     fn common_capitalised_words_are_not_names() {
         assert!(english_names("The However Friday").is_empty());
         assert_eq!(&*english_names("Tokayev's order")[0], "TKF");
+    }
+
+    #[test]
+    fn skeletons_one_edit_apart_share_a_shorter_skeleton() {
+        let a = one_shorter("MKDN");
+        let b = one_shorter("MSDN");
+        assert!(a.iter().any(|x| b.contains(x)));
+        assert!(one_shorter("TKF").is_empty());
     }
 
     #[test]

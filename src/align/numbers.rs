@@ -43,12 +43,9 @@ pub fn numbers(text: &str) -> Vec<String> {
         let mut end = k;
         while end < chars.len() {
             let c = chars[end].1;
-            if digit_value(c).is_some() {
-                end += 1;
-            } else if is_separator(c)
-                && end + 1 < chars.len()
-                && digit_value(chars[end + 1].1).is_some()
-            {
+            let separator_inside =
+                is_separator(c) && end + 1 < chars.len() && digit_value(chars[end + 1].1).is_some();
+            if digit_value(c).is_some() || separator_inside {
                 end += 1;
             } else {
                 break;

@@ -207,9 +207,10 @@ fn read_beads(path: &Path) -> Result<Vec<IndexBead>> {
 }
 
 type Scored = Vec<(IndexBead, Option<f64>)>;
+type GoldDocs = Vec<(String, Vec<IndexBead>)>;
 
 /// Aligns every document folder of `dir`; returns gold beads and scored predictions.
-fn align_dir(dir: &Path, args: &Args) -> Result<(Vec<(String, Vec<IndexBead>)>, Vec<Scored>)> {
+fn align_dir(dir: &Path, args: &Args) -> Result<(GoldDocs, Vec<Scored>)> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| Error::read(dir, e))?
         .filter_map(|e| e.ok())

@@ -1,0 +1,246 @@
+//! Language-independent anchors, looked up through an inverted index.
+//!
+//! Each sentence yields keys: its numbers ([`numbers`]), its Latin-script words (the whole
+//! text for English, the foreign words for Arabic), and the consonant skeletons of its names
+//! ([`names`]) with, for skeletons of four or more consonants, every skeleton one consonant
+//! shorter, so that skeletons one edit apart (`MKDN` for مقدونيا, `MSDN` for Macedonia) share a
+//! key. The target side's keys are indexed; each source sentence probes the index, so the cost
+//! grows with the matches found, not with the number of sentence pairs compared.
+//!
+//! A pair's score is the sum, over the target sentence's anchors matched by the source
+//! sentence, of the anchor's weight: numbers and Latin words in full, names times their
+//! skeletons' similarity (1 when equal, else `strsim`'s normalised Damerau–Levenshtein
+//! similarity, see [`names::similarity`]).
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use super::Weights;
+use super::dp::Band;
+use super::names;
+use super::numbers::numbers;
+use crate::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Latin,
+    Name,
+    NameNear,
+}
+
+/// One anchor of a sentence: a hashed key, its kind, which of the sentence's items it stands
+/// for (a name and its near keys share a slot), and for names which skeleton.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    hash: u64,
+    kind: Kind,
+    slot: u16,
+    name: u16,
+}
+
+fn hash(space: u8, text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    space.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The anchor keys of a sentence, and the skeletons its name keys refer to.
+fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
+    let mut out = Vec::new();
+    let mut slot = 0u16;
+    let mut push = |hash, kind, slot, name| {
+        out.push(Key {
+            hash,
+            kind,
+            slot,
+            name,
+        })
+    };
+    let mut seen = Vec::new();
+    for n in numbers(text) {
+        push(hash(b'n', &n), Kind::Number, slot, 0);
+        slot = slot.saturating_add(1);
+    }
+    let latin_words = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.chars().any(|c| c.is_ascii_alphabetic()));
+    for w in latin_words {
+        let w = w.to_ascii_lowercase();
+        if !seen.contains(&w) {
+            push(hash(b'l', &w), Kind::Latin, slot, 0);
+            slot = slot.saturating_add(1);
+            seen.push(w);
+        }
+    }
+    let skeletons = match lang {
+        Lang::Ar => names::arabic_names(text),
+        Lang::En => names::english_names(text),
+    };
+    for (k, s) in skeletons.iter().enumerate() {
+        let k = u16::try_from(k).unwrap_or(u16::MAX);
+        push(hash(b's', s), Kind::Name, slot, k);
+        for d in names::one_shorter(s) {
+            push(hash(b's', &d), Kind::NameNear, slot, k);
+        }
+        slot = slot.saturating_add(1);
+    }
+    (out, skeletons)
+}
+
+/// Credit for a source key meeting a target key of the same hash.
+fn credit(a: Kind, b: Kind, a_name: &str, b_name: &str, w: &Weights) -> f32 {
+    match (a, b) {
+        (Kind::Number, Kind::Number) => w.number as f32,
+        (Kind::Latin, Kind::Latin) => w.latin as f32,
+        (Kind::Name | Kind::NameNear, Kind::Name | Kind::NameNear) => {
+            (w.name * names::similarity(a_name, b_name)) as f32
+        }
+        _ => 0.0,
+    }
+}
+
+/// Anchor scores of the sentence pairs of a band; only pairs that share an anchor are kept.
+pub struct AnchorTable {
+    /// For each source sentence, `(target sentence, score)` sorted by target sentence.
+    rows: Vec<Vec<(u32, f32)>>,
+}
+
+impl AnchorTable {
+    /// A table without anchors, for `n` source sentences.
+    pub fn empty(n: usize) -> AnchorTable {
+        AnchorTable {
+            rows: vec![Vec::new(); n],
+        }
+    }
+
+    /// Scores the pairs of `band` that share anchors.
+    pub fn new(
+        source: &[&str],
+        target: &[&str],
+        langs: (Lang, Lang),
+        band: &Band,
+        w: &Weights,
+    ) -> AnchorTable {
+        let mut index: HashMap<u64, Vec<(u32, u16, Kind, u32)>> = HashMap::new();
+        let mut target_names: Vec<names::Skeleton> = Vec::new();
+        for (j, t) in target.iter().enumerate() {
+            let (keys, skeletons) = keys(t, langs.1);
+            let base = target_names.len() as u32;
+            for k in keys {
+                let name = base + u32::from(k.name);
+                index
+                    .entry(k.hash)
+                    .or_default()
+                    .push((j as u32, k.slot, k.kind, name));
+            }
+            target_names.extend(skeletons);
+        }
+        let mut best: HashMap<(u32, u16), f32> = HashMap::new();
+        let rows = source
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (lo, hi) = band.row_bounds(i);
+                best.clear();
+                let (keys, skeletons) = keys(s, langs.0);
+                for k in keys {
+                    let Some(postings) = index.get(&k.hash) else {
+                        continue;
+                    };
+                    let start = postings.partition_point(|p| (p.0 as usize) < lo);
+                    for &(j, slot, kind, name) in
+                        postings[start..].iter().take_while(|p| p.0 as usize <= hi)
+                    {
+                        let (a, b) = match kind {
+                            Kind::Name | Kind::NameNear => (
+                                &*skeletons[usize::from(k.name)],
+                                &*target_names[name as usize],
+                            ),
+                            _ => ("", ""),
+                        };
+                        let c = credit(k.kind, kind, a, b, w);
+                        if c > 0.0 {
+                            let e = best.entry((j, slot)).or_insert(0.0);
+                            *e = e.max(c);
+                        }
+                    }
+                }
+                let mut row: Vec<(u32, f32)> = Vec::new();
+                let mut items: Vec<(u32, f32)> = best.iter().map(|(&(j, _), &c)| (j, c)).collect();
+                items.sort_unstable_by_key(|x| x.0);
+                for (j, c) in items {
+                    match row.last_mut() {
+                        Some(last) if last.0 == j => last.1 += c,
+                        _ => row.push((j, c)),
+                    }
+                }
+                row
+            })
+            .collect();
+        AnchorTable { rows }
+    }
+
+    /// The anchor score of source sentence `i` with target sentence `j`.
+    #[inline]
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        let row = &self.rows[i];
+        match row.binary_search_by_key(&(j as u32), |x| x.0) {
+            Ok(k) => f64::from(row[k].1),
+            Err(_) => 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(ar: &str, en: &str) -> f64 {
+        let w = Weights::default();
+        let table = AnchorTable::new(&[ar], &[en], (Lang::Ar, Lang::En), &Band::full(1, 1), &w);
+        table.get(0, 0)
+    }
+
+    #[test]
+    fn numbers_match_across_scripts_and_multipliers() {
+        let w = Weights::default();
+        assert_eq!(score("حوالي ٢٬٥٠٠ جندي", "about 2,500 soldiers"), w.number);
+        assert_eq!(
+            score("\"200 ألف من رجال العصابات\"", "\"200,000 bandits\""),
+            w.number
+        );
+        assert_eq!(
+            score("26 قتيلا و18 جريحا", "26 killed and 18 wounded"),
+            2.0 * w.number
+        );
+    }
+
+    #[test]
+    fn names_match_by_skeleton_and_near_skeleton() {
+        let w = Weights::default();
+        assert_eq!(
+            score("وتوجّه توقاييف بالشكر", "Tokayev thanked them"),
+            w.name
+        );
+        // مقدونيا is MKDN, Macedonia MSDN: one edit apart, similarity 0.75
+        let near = score("مقدونيا", "Macedonia");
+        assert!((near - w.name * 0.75).abs() < 1e-6, "{near}");
+        assert_eq!(score("قال الرئيس", "Tokayev thanked them"), 0.0);
+    }
+
+    #[test]
+    fn latin_words_in_arabic_text_match_the_english() {
+        let w = Weights::default();
+        assert_eq!(score("Reuters قال الرئيس", "Reuters reported"), w.latin);
+    }
+
+    #[test]
+    fn an_anchor_counts_once_however_many_keys_reach_it() {
+        let w = Weights::default();
+        // توقاييف twice, and its whole-word and stem skeletons: one English name, one credit
+        assert_eq!(score("توقاييف ولتوقاييف", "Tokayev"), w.name);
+    }
+}
