@@ -33,7 +33,7 @@ use crate::Lang;
 use anchors::AnchorTable;
 use dp::{Band, Decoded, Shape};
 use features::Features;
-use length::LengthModel;
+use length::{CostTable, LengthModel};
 use lexical::{BeadTable, Lexicon};
 
 /// An aligned group of sentences: source sentences `source` translate target sentences
@@ -154,6 +154,7 @@ pub struct Prepared {
     src_count: Vec<[u32; 4]>,
     tgt_count: Vec<[u32; 4]>,
     length: LengthModel,
+    length_costs: CostTable,
     /// Anchor scores of the sentence pairs near the first pass's path.
     anchors: AnchorTable,
     /// The first pass's beads (length and anchors only), with posteriors.
@@ -255,6 +256,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
         src_len,
         tgt_len,
         length,
+        length_costs: CostTable::new(config.length_outliers),
         anchors: AnchorTable::empty(source.len()),
         first: Vec::new(),
         path: Vec::new(),
@@ -390,7 +392,7 @@ impl Prepared {
         let w = &config.weights;
         let ls = self.src_len[i + di] - self.src_len[i];
         let lt = self.tgt_len[j + dj] - self.tgt_len[j];
-        c += w.length * self.length.cost(ls, lt, config.length_outliers);
+        c += w.length * self.length_costs.cost(self.length.delta(ls, lt));
         let (a0, a1) = (self.src_count[i], self.src_count[i + di]);
         let (b0, b1) = (self.tgt_count[j], self.tgt_count[j + dj]);
         let diff = |f: usize| ((a1[f] - a0[f]) as f64 - (b1[f] - b0[f]) as f64).abs();

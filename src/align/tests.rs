@@ -38,11 +38,14 @@ fn no_lexical() -> Config {
 /// The gold beads of the article, as (source range, target range).
 fn gold() -> Vec<(Range<usize>, Range<usize>)> {
     let range = |v: &[usize]| v[0]..v[v.len() - 1] + 1;
-    beads::parse(include_str!("../../corpus/kazakhstan-2022/gold.txt"), "gold")
-        .unwrap()
-        .into_iter()
-        .map(|b| (range(&b.source), range(&b.target)))
-        .collect()
+    beads::parse(
+        include_str!("../../corpus/kazakhstan-2022/gold.txt"),
+        "gold",
+    )
+    .unwrap()
+    .into_iter()
+    .map(|b| (range(&b.source), range(&b.target)))
+    .collect()
 }
 
 #[test]
@@ -52,13 +55,18 @@ fn an_untranslated_sentence_becomes_a_one_to_zero_bead() {
     en.remove(9);
     let got = align(&ar, &en, &Config::default());
     assert!(
-        got.iter().any(|b| b.source == (8..9) && b.target.is_empty()),
+        got.iter()
+            .any(|b| b.source == (8..9) && b.target.is_empty()),
         "{}",
         shape(&got)
     );
     // every other gold bead survives, shifted past the gap
     for (s, t) in gold().into_iter().filter(|(s, _)| s.start != 8) {
-        let t = if t.start > 9 { t.start - 1..t.end - 1 } else { t };
+        let t = if t.start > 9 {
+            t.start - 1..t.end - 1
+        } else {
+            t
+        };
         assert!(
             got.iter().any(|b| b.source == s && b.target == t),
             "{s:?}:{t:?} missing from {}",
@@ -73,7 +81,8 @@ fn an_added_sentence_becomes_a_zero_to_one_bead() {
     en.insert(12, "Reuters could not independently verify the figures.");
     let got = align(&ar, &en, &Config::default());
     assert!(
-        got.iter().any(|b| b.source.is_empty() && b.target == (12..13)),
+        got.iter()
+            .any(|b| b.source.is_empty() && b.target == (12..13)),
         "{}",
         shape(&got)
     );
@@ -105,10 +114,17 @@ fn scores_are_high_on_right_beads_and_low_on_wrong_ones() {
     // wrong, and their scores must say so.
     let reversed: Vec<&str> = en.iter().rev().copied().collect();
     let wrong = align(&ar, &reversed, &Config::default());
-    assert!(mean(&wrong) < 0.6, "mean score on wrong beads {}", mean(&wrong));
+    assert!(
+        mean(&wrong) < 0.6,
+        "mean score on wrong beads {}",
+        mean(&wrong)
+    );
     // and none of them reaches the 0.9 below which a reviewer is sent to look
     let trusted: Vec<_> = wrong.iter().filter(|b| b.score >= 0.9).collect();
-    assert!(trusted.is_empty(), "wrong beads scored as trusted: {trusted:?}");
+    assert!(
+        trusted.is_empty(),
+        "wrong beads scored as trusted: {trusted:?}"
+    );
 }
 
 #[test]
@@ -120,7 +136,12 @@ fn without_the_lexical_pass_the_article_still_aligns() {
         .iter()
         .filter(|b| gold.contains(&(b.source.clone(), b.target.clone())))
         .count();
-    assert!(right >= 16, "{right} of {} right: {}", gold.len(), shape(&got));
+    assert!(
+        right >= 16,
+        "{right} of {} right: {}",
+        gold.len(),
+        shape(&got)
+    );
 }
 
 /// Size of the synthetic vocabulary: large enough that a word is rare, as in real text.
