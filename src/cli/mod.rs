@@ -154,6 +154,16 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A unit id as typed: `12`, or `#12` as `list` shows it.
+pub(crate) fn parse_id(s: &str) -> std::result::Result<i64, String> {
+    s.strip_prefix('#')
+        .unwrap_or(s)
+        .parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| format!("'{s}' is not a unit id (a number such as 12 or #12)"))
+}
+
 /// Parses a language code for clap, with bitext's message.
 pub(crate) fn parse_lang(s: &str) -> std::result::Result<crate::Lang, String> {
     crate::Lang::parse(s).map_err(|e| e.to_string())

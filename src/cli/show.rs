@@ -6,7 +6,8 @@ use crate::error::Result;
 /// Show one aligned pair of the memory.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The unit's id (as `list` shows it: #12)
+    /// The unit's id (as `list` shows it: 12 or #12)
+    #[arg(value_parser = super::parse_id)]
     id: i64,
     /// Print the unit as JSON
     #[arg(long)]
