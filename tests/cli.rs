@@ -638,3 +638,36 @@ fn every_command_explains_itself() {
     }
     env.fails(&["frobnicate"], 2, "frobnicate");
 }
+
+#[test]
+fn align_takes_a_bilingual_word_list() {
+    let env = Env::new();
+    let dictionary = env.write(
+        "words.tsv",
+        "# Arabic<TAB>English\nالحكومة\tgovernment\nالوقود\tfuel\r\nالاحتجاجات\tprotests\n",
+    );
+    let out = env
+        .bitext()
+        .args(["align", "--no-store", "--format", "beads", "--dictionary"])
+        .arg(&dictionary)
+        .arg(ar())
+        .arg(en())
+        .assert()
+        .success();
+    let gold = std::fs::read_to_string(Path::new(CORPUS).join("gold.txt")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), gold);
+
+    let broken = env.write("broken.tsv", "الحكومة\tgovernment\nالوقود fuel\n");
+    env.fails(
+        &[
+            "align",
+            "--no-store",
+            "--dictionary",
+            broken.to_str().unwrap(),
+            ar().to_str().unwrap(),
+            en().to_str().unwrap(),
+        ],
+        1,
+        "broken.tsv:2:1: expected source<TAB>target",
+    );
+}
