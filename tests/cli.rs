@@ -671,3 +671,33 @@ fn align_takes_a_bilingual_word_list() {
         "broken.tsv:2:1: expected source<TAB>target",
     );
 }
+
+#[test]
+fn the_lexical_model_learns_from_the_memory() {
+    let env = Env::new();
+    let made_up = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/made-up");
+    let split = |env: &Env, store: bool| {
+        let mut cmd = env.bitext();
+        cmd.args(["align", "--lines", "--format", "beads"]);
+        if !store {
+            cmd.arg("--no-store");
+        }
+        let out = cmd
+            .arg(made_up.join("split.ar.txt"))
+            .arg(made_up.join("split.en.txt"))
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let right = "[0]:[0]\n[1]:[1,2]\n[2]:[3]\n[3]:[4]\n";
+    // four sentences teach the model nothing: length decides, wrongly
+    assert_ne!(split(&env, false), right);
+    // a memory holding 200 translated pairs of the same vocabulary teaches it the words
+    env.bitext()
+        .args(["align", "--lines"])
+        .arg(made_up.join("train.ar.txt"))
+        .arg(made_up.join("train.en.txt"))
+        .assert()
+        .success();
+    assert_eq!(split(&env, true), right);
+}

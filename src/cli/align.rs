@@ -17,7 +17,8 @@ use crate::store::{NewDocument, UnitFilter, span_text};
 ///
 /// Both texts are split into sentences (unless --lines), aligned into 1-1, 1-2, 2-1, 2-2, 1-0
 /// and 0-1 pairs with a confidence score, and stored as a document of the translation memory.
-/// The memory's reviewed and approved pairs help the aligner learn word translations.
+/// The memory's reviewed pairs, and other documents' confident ones, help the aligner learn
+/// word translations.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The source text (UTF-8)
@@ -291,20 +292,34 @@ fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// The memory's reviewed and approved pairs (outside the document being aligned), for training.
+/// Most pairs of each kind read from the memory for training (the model samples 10,000).
+const TRAINING_UNITS: usize = 20_000;
+
+/// Pairs of the memory (outside the document being aligned) to train the lexical model on:
+/// those a reviewer passed, and drafts the aligner was sure of (score ≥ 0.9); never rejected
+/// ones.
 fn reviewed_pairs(memory: &crate::store::Memory, skip: &str) -> Result<Vec<(String, String)>> {
     use crate::store::Status;
-    let filter = UnitFilter {
+    let reviewed = UnitFilter {
         statuses: vec![Status::Reviewed, Status::Approved],
+        limit: Some(TRAINING_UNITS),
+        ..UnitFilter::default()
+    };
+    let confident = UnitFilter {
+        statuses: vec![Status::Draft],
+        min_score: Some(0.9),
+        limit: Some(TRAINING_UNITS),
         ..UnitFilter::default()
     };
     let mut pairs = Vec::new();
-    memory.for_each_unit(&filter, |u| {
-        if u.document != skip && !u.source.is_empty() && !u.target.is_empty() {
-            pairs.push((u.source, u.target));
-        }
-        Ok(())
-    })?;
+    for filter in [reviewed, confident] {
+        memory.for_each_unit(&filter, |u| {
+            if u.document != skip && !u.source.is_empty() && !u.target.is_empty() {
+                pairs.push((u.source, u.target));
+            }
+            Ok(())
+        })?;
+    }
     Ok(pairs)
 }
 
