@@ -7,6 +7,7 @@ pub mod align;
 pub mod cli;
 pub mod error;
 pub mod eval;
+pub mod exchange;
 pub mod input;
 pub mod lang;
 pub mod search;

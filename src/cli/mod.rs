@@ -5,11 +5,21 @@
 //! 3 a database that cannot be used (not bitext's, damaged, newer, locked).
 
 mod align;
+mod concordance;
+mod delete;
+mod edit;
 mod eval;
+mod export;
+mod history;
+mod import;
 mod list;
+mod lookup;
+mod merge;
 pub mod output;
 mod segment;
 mod show;
+mod split;
+mod undo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +77,16 @@ pub enum Command {
     List(list::Args),
     Show(show::Args),
     Eval(eval::Args),
+    Export(export::Args),
+    Import(import::Args),
+    Lookup(lookup::Args),
+    Concordance(concordance::Args),
+    Edit(edit::Args),
+    Split(split::Args),
+    Merge(merge::Args),
+    Delete(delete::Args),
+    History(history::Args),
+    Undo(undo::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -107,6 +127,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(a) => list::run(a, &mut ctx),
         Command::Show(a) => show::run(a, &mut ctx),
         Command::Eval(a) => eval::run(a, &mut ctx),
+        Command::Export(a) => export::run(a, &mut ctx),
+        Command::Import(a) => import::run(a, &mut ctx),
+        Command::Lookup(a) => lookup::run(a, &mut ctx),
+        Command::Concordance(a) => concordance::run(a, &mut ctx),
+        Command::Edit(a) => edit::run(a, &mut ctx),
+        Command::Split(a) => split::run(a, &mut ctx),
+        Command::Merge(a) => merge::run(a, &mut ctx),
+        Command::Delete(a) => delete::run(a, &mut ctx),
+        Command::History(a) => history::run(a, &mut ctx),
+        Command::Undo(a) => undo::run(a, &mut ctx),
     }?;
     ctx.out.flush()
 }

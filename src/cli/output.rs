@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
+#[cfg(test)]
 use unicode_width::UnicodeWidthStr;
 
 use crate::error::{Error, Result};
@@ -116,7 +117,8 @@ impl Out {
         for k in 0..left.len().max(right.len()) {
             let l = left.get(k).map_or("", String::as_str);
             let r = right.get(k).map_or("", String::as_str);
-            let pad = column.saturating_sub(l.width());
+            // colour escapes (a highlighted word) take no columns
+            let pad = column.saturating_sub(textwrap::core::display_width(l));
             self.print(format_args!("  {l}{:pad$} {bar} {r}\n", ""))?;
         }
         Ok(())
@@ -124,6 +126,11 @@ impl Out {
 
     pub fn flush(&mut self) -> Result<()> {
         self.inner.flush().map_err(Error::Output)
+    }
+
+    /// The byte stream itself, for commands that write a file format (`export`).
+    pub fn raw(&mut self) -> &mut dyn Write {
+        &mut self.inner
     }
 }
 

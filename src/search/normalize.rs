@@ -12,10 +12,15 @@
 //! | letters case-folded | `Tokayev` → `tokayev` |
 //!
 //! [`words`] then splits on everything that is not a letter or digit, so punctuation and spacing
-//! differences do not count; [`stem`] strips Arabic clitics (`و` `ف` `ب` `ل` `ك` `ال`) so that
-//! `قال` finds `وقال` and `الحكومة` finds `والحكومة`.
+//! differences do not count (`«إطلاق النار»؛` and `"إطلاق  النار"` are the same two words);
+//! [`word_spans`] does the same and says where each word is in the original text. [`stem`]
+//! strips Arabic clitics (`و` `ف` `ب` `ل` `ك` `ال`) so that `قال` finds `وقال` and `الحكومة`
+//! finds `والحكومة` (see [`super::terms`] for how search uses it).
+
+use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
 
 /// Normalises `text` for matching (see the module documentation for the rules).
 pub fn normalize(text: &str) -> String {
@@ -28,19 +33,102 @@ pub fn normalize(text: &str) -> String {
 
 /// Normalises `text` and returns, for every byte of the result, the byte offset in `text` of the
 /// character it came from — to map a match in normalised text back to the original.
+///
+/// A letter and the combining marks after it (harakat, a hamza written as a mark) are
+/// normalised together, as [`normalize`] does, and their bytes all map to the letter.
 pub fn normalize_with_offsets(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut offsets = Vec::with_capacity(text.len());
-    let mut buf = String::new();
-    for (i, c) in text.char_indices() {
-        buf.clear();
-        for d in std::iter::once(c).nfkc() {
-            push_folded(&mut buf, d);
-        }
-        out.push_str(&buf);
-        offsets.extend(std::iter::repeat_n(i, buf.len()));
+    for cluster in clusters(text) {
+        let before = out.len();
+        push_normalized(&mut out, &text[cluster.clone()]);
+        offsets.extend(std::iter::repeat_n(cluster.start, out.len() - before));
     }
     (out, offsets)
+}
+
+/// A word of a text as matching sees it: its normalised form, and the bytes of the original
+/// text it was made from (with any harakat on its last letter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub norm: String,
+    pub span: Range<usize>,
+}
+
+/// The words of `text` with their places in it: [`words`], each with the original byte range
+/// it came from, so that a match can be shown (highlighted) in the text as stored.
+pub fn word_spans(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut norm = String::new();
+    let mut start = 0;
+    let mut end = 0;
+    let mut buf = String::new();
+    for cluster in clusters(text) {
+        buf.clear();
+        push_normalized(&mut buf, &text[cluster.clone()]);
+        for c in buf.chars() {
+            if is_word_char(c) {
+                if norm.is_empty() {
+                    start = cluster.start;
+                }
+                norm.push(c);
+                end = cluster.end;
+            } else if !norm.is_empty() {
+                out.push(Word {
+                    norm: std::mem::take(&mut norm),
+                    span: start..end,
+                });
+            }
+        }
+    }
+    if !norm.is_empty() {
+        out.push(Word {
+            norm,
+            span: start..end,
+        });
+    }
+    out
+}
+
+/// Byte ranges of `text`, each a character with the combining marks that follow it, so that
+/// NFKC, which composes such a sequence (alef + hamza mark = أ), sees it whole.
+fn clusters(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, c) = chars.next()?;
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, d)) = chars.peek() {
+            if combining_class(d) == 0 {
+                break;
+            }
+            end = i + d.len_utf8();
+            chars.next();
+        }
+        Some(start..end)
+    })
+}
+
+/// The canonical combining class, without a table lookup for ASCII and Arabic letters.
+fn combining_class(c: char) -> u8 {
+    match c {
+        '\0'..='\u{7F}' | '\u{0621}'..='\u{064A}' => 0,
+        _ => canonical_combining_class(c),
+    }
+}
+
+/// Normalises one cluster. A cluster of ASCII, Arabic letters, Arabic-Indic digits and harakat
+/// (which never compose with a letter) is its own NFKC form and skips the normaliser.
+fn push_normalized(out: &mut String, text: &str) {
+    let stable = |c: char| matches!(c, '\0'..='\u{7F}' | '\u{0621}'..='\u{0652}' | '\u{0660}'..='\u{0669}' | '\u{0670}');
+    if text.chars().all(stable) {
+        for c in text.chars() {
+            push_folded(out, c);
+        }
+        return;
+    }
+    for c in text.nfkc() {
+        push_folded(out, c);
+    }
 }
 
 /// Appends the folded form of one (already NFKC) character.
@@ -76,7 +164,13 @@ pub fn split_words(normalized: &str) -> impl Iterator<Item = &str> {
 
 /// Letters, digits and combining marks (so that a word is not cut at a mark normalisation kept).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => {
+            true
+        }
+        '\0'..='\u{7F}' => false,
+        _ => c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}'),
+    }
 }
 
 /// The stem of a normalised Arabic word: conjunction (`و` `ف`), then preposition (`ب` `ل` `ك`),
@@ -173,6 +267,94 @@ mod tests {
         assert_eq!(stem("لكن"), "لكن");
         assert_eq!(stem("بلد"), "بلد");
         assert_eq!(stem("tokayev"), "tokayev");
+    }
+
+    #[test]
+    fn nfkc_folds_presentation_forms_of_corpus_words() {
+        // توقاييف and ألماتي typed with Arabic presentation forms (as some PDFs give them)
+        assert_eq!(normalize("ﺗﻮﻗﺎﻳﻴﻒ"), "توقاييف");
+        assert_eq!(normalize("ﺃﻟﻤﺎﺗﻲ"), "الماتي");
+        // a hamza written as a combining mark composes first, then folds like أ
+        assert_eq!(normalize("ا\u{0654}كد"), normalize("أكد"));
+        assert_eq!(words("ا\u{0654}كد"), ["اكد"]);
+    }
+
+    #[test]
+    fn every_rule_on_words_of_the_article() {
+        // (as typed, as found in corpus/kazakhstan-2022/ar.txt)
+        for (typed, stored) in [
+            ("وتعهد", "وتعهّد"),         // shadda
+            ("مركزا", "مركزًا"),         // tanwin
+            ("اكد", "أكد"),             // hamza on alef
+            ("الارهابيين", "الإرهابيين"), // hamza under alef
+            ("الان", "الآن"),             // madda
+            ("الي", "إلى"),             // alef maqsura
+            ("الحكومه", "الحكومة"),     // ta marbuta
+            ("عنفا", "عنفًا"),
+            ("كازاخستان", "كـازاخستان"), // tatweel
+            ("26", "٢٦"),                // Arabic-Indic digits (the article has 26)
+            ("18", "۱۸"),                // Persian digits (the article has 18)
+            ("tokayev", "Tokayev"),      // case
+        ] {
+            assert_eq!(normalize(typed), normalize(stored), "{typed} {stored}");
+        }
+        // punctuation and spacing do not count
+        assert_eq!(
+            words("الأمن ب \"إطلاق النار دون سابق إنذار\""),
+            words("الأمن ب «إطلاق  النار دون سابق إنذار»؛")
+        );
+        assert_eq!(words("Almaty, Kazakhstan?"), words("almaty   kazakhstan؟"));
+    }
+
+    #[test]
+    fn word_spans_point_at_the_words_as_stored() {
+        let text = "وفي ساعات مبكرة، سُمع دويّ إطلاق نار";
+        let spans = word_spans(text);
+        let norms: Vec<&str> = spans.iter().map(|w| w.norm.as_str()).collect();
+        assert_eq!(
+            norms,
+            ["وفي", "ساعات", "مبكره", "سمع", "دوي", "اطلاق", "نار"]
+        );
+        let stored: Vec<&str> = spans.iter().map(|w| &text[w.span.clone()]).collect();
+        // the comma stays out; harakat and shadda stay with their letters
+        assert_eq!(
+            stored,
+            ["وفي", "ساعات", "مبكرة", "سُمع", "دويّ", "إطلاق", "نار"]
+        );
+        let tatweel = word_spans("كـــازاخستان");
+        assert_eq!(tatweel[0].span, 0.."كـــازاخستان".len());
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_nfkc() {
+        // every character the fast path takes, alone and after a letter
+        let stable = ('\0'..='\u{7F}')
+            .chain('\u{0621}'..='\u{0652}')
+            .chain('\u{0660}'..='\u{0669}')
+            .chain(['\u{0670}']);
+        for c in stable {
+            for text in [c.to_string(), format!("ب{c}"), format!("a{c}")] {
+                let mut slow = String::new();
+                for d in text.nfkc() {
+                    push_folded(&mut slow, d);
+                }
+                let (fast, _) = normalize_with_offsets(&text);
+                assert_eq!(fast, slow, "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn word_spans_agree_with_words_on_the_corpus() {
+        for file in ["ar.txt", "en.txt"] {
+            let text = std::fs::read_to_string(format!(
+                "{}/corpus/kazakhstan-2022/{file}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            let norms: Vec<String> = word_spans(&text).into_iter().map(|w| w.norm).collect();
+            assert_eq!(norms, words(&text), "{file}");
+        }
     }
 
     #[test]

@@ -14,11 +14,23 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x6269_7478;
 
 /// The migrations, in order: version, file name, SQL.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_initial.sql",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_initial.sql",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "0002_search_index.sql",
+        include_str!("../../migrations/0002_search_index.sql"),
+    ),
+    (
+        3,
+        "0003_interchange.sql",
+        include_str!("../../migrations/0003_interchange.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

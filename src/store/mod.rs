@@ -4,6 +4,9 @@
 //! their sentences and the aligned units, with the schema of `migrations/`. Every operation
 //! that writes does so in one transaction: it lands whole or not at all.
 
+mod edit;
+mod exchange;
+mod index;
 pub mod migrate;
 mod units;
 
@@ -18,6 +21,11 @@ use crate::align::Bead;
 use crate::error::{Error, Result};
 use crate::segment::Span;
 
+pub use edit::{Change, UnitEdit, UnitRow};
+pub use exchange::{
+    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit,
+};
+pub use index::{Scope, Side};
 pub use units::{Unit, UnitFilter};
 
 /// How long a writer waits for another process's lock before giving up.
@@ -131,6 +139,7 @@ impl Memory {
     /// A memory that lives in RAM (for tests and dry runs).
     pub fn open_in_memory() -> Result<Memory> {
         let mut conn = Connection::open_in_memory()?;
+        index::register_functions(&conn)?;
         migrate::migrate(&mut conn, Path::new(":memory:"))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         Ok(Memory {
@@ -155,6 +164,7 @@ impl Memory {
         debug_assert!(mode == "wal" || mode == "memory");
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail)?;
+        index::register_functions(&conn).map_err(fail)?;
         migrate::migrate(&mut conn, path).map_err(|e| match e {
             Error::Database(e) => db_error(path, e),
             other => other,

@@ -109,26 +109,10 @@ impl Memory {
         if let Some(name) = &filter.document {
             self.document_id(name)?;
         }
+        let (conditions, args) = filter_clause(filter);
         let mut sql = format!(
-            "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id WHERE 1"
+            "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id WHERE 1{conditions}"
         );
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(name) = &filter.document {
-            args.push(Box::new(name.clone()));
-            sql += &format!(" AND d.name = ?{}", args.len());
-        }
-        if !filter.statuses.is_empty() {
-            let mut marks = Vec::new();
-            for s in &filter.statuses {
-                args.push(Box::new(s.as_str()));
-                marks.push(format!("?{}", args.len()));
-            }
-            sql += &format!(" AND u.status IN ({})", marks.join(", "));
-        }
-        if let Some(min) = filter.min_score {
-            args.push(Box::new(min));
-            sql += &format!(" AND u.score >= ?{}", args.len());
-        }
         sql += " ORDER BY u.document_id, u.position, u.id";
         if let Some(limit) = filter.limit {
             sql += &format!(" LIMIT {limit}");
@@ -144,6 +128,29 @@ impl Memory {
 }
 
 /// Serialises a sentence range as the list of its indices (`[3, 4]`), or `null`.
+/// The `AND …` conditions of `filter` on `units u JOIN documents d`, and their arguments.
+pub(crate) fn filter_clause(filter: &UnitFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = String::new();
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(name) = &filter.document {
+        args.push(Box::new(name.clone()));
+        sql += &format!(" AND d.name = ?{}", args.len());
+    }
+    if !filter.statuses.is_empty() {
+        let mut marks = Vec::new();
+        for s in &filter.statuses {
+            args.push(Box::new(s.as_str()));
+            marks.push(format!("?{}", args.len()));
+        }
+        sql += &format!(" AND u.status IN ({})", marks.join(", "));
+    }
+    if let Some(min) = filter.min_score {
+        args.push(Box::new(min));
+        sql += &format!(" AND u.score >= ?{}", args.len());
+    }
+    (sql, args)
+}
+
 mod sentence_list {
     use std::ops::Range;
 

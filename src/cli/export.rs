@@ -1,0 +1,155 @@
+//! `bitext export`: the memory's pairs as TMX, JSON or JSON Lines.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::Context;
+use crate::error::{Error, Result};
+use crate::exchange::{self, Format};
+use crate::store::{Status, UnitFilter};
+
+/// Export the memory's pairs for other tools: TMX 1.4b (OmegaT, Trados, memoQ, Okapi), JSON or
+/// JSON Lines.
+///
+/// The export streams: memory use does not grow with the number of pairs. TMX carries each
+/// pair's document, sentence ranges, score, status, note, dates and users as props, and gives
+/// back the inline markup and props of pairs imported from other tools. JSON holds every field
+/// of a pair (see docs/unit.schema.json). Importing an export into a new memory and exporting
+/// it again gives the same file, byte for byte.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// File format (default: from the output file's extension, else tmx)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Only this document's pairs
+    #[arg(long, value_name = "NAME")]
+    document: Option<String>,
+    /// Only pairs with this review status (draft, reviewed, approved, rejected); repeatable
+    #[arg(long, value_parser = super::parse_status, value_name = "STATUS")]
+    status: Vec<Status>,
+    /// Only pairs whose alignment score is at least this
+    #[arg(long, value_name = "X")]
+    min_score: Option<f64>,
+    /// Write to this file instead of standard output (replaced only once the export is complete)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Exports with at least this many pairs show a progress bar (when standard error is a
+/// terminal).
+const PROGRESS_FROM: u64 = 20_000;
+
+pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::from_path))
+        .unwrap_or(Format::Tmx);
+    let memory = ctx.existing_memory()?;
+    if let Some(path) = &args.output {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same(path, &ctx.db) {
+            return Err(Error::invalid(format!(
+                "{} is the memory itself; export to another file",
+                path.display()
+            )));
+        }
+    }
+    let filter = UnitFilter {
+        document: args.document,
+        statuses: args.status,
+        min_score: args.min_score,
+        limit: None,
+    };
+    let progress = progress_bar(memory.export_summary(&filter)?.units);
+    let written = match &args.output {
+        Some(path) => write_atomically(path, |out| {
+            exchange::export(&memory, &filter, format, out, &progress)
+        })?,
+        None => exchange::export(&memory, &filter, format, ctx.out.raw(), &progress)?,
+    };
+    progress.finish_and_clear();
+    if let Some(path) = &args.output {
+        eprintln!(
+            "exported {written} {} to {}",
+            if written == 1 { "pair" } else { "pairs" },
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// A progress bar on standard error for a long export, when standard error is a terminal.
+fn progress_bar(pairs: u64) -> indicatif::ProgressBar {
+    if pairs < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(pairs).with_style(
+        indicatif::ProgressStyle::with_template("exporting {bar:40} {pos}/{len} pairs ({eta})")
+            .expect("a valid template"),
+    )
+}
+
+/// Writes a file through a temporary file in the same folder, renamed over `path` only when
+/// `write` succeeds: a failed export never leaves a half-written file.
+pub(crate) fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let fail = |e| Error::Write {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    if path.is_dir() {
+        return Err(Error::IsDirectory(path.to_path_buf()));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid(format!("{} is not a file name", path.display())))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let temp = dir.join(format!(
+        ".{}.{}.part",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(fail)?;
+    let guard = Remove(Some(temp.clone()));
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let value = write(&mut out).map_err(|e| match e {
+        Error::Output(io) => fail(io),
+        other => other,
+    })?;
+    let file: File = out.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.sync_all().map_err(fail)?;
+    drop(file);
+    fs::rename(&temp, path).map_err(fail)?;
+    guard.keep();
+    Ok(value)
+}
+
+/// Removes a temporary file when dropped, unless kept.
+struct Remove(Option<PathBuf>);
+
+impl Remove {
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Remove {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = fs::remove_file(path);
+        }
+    }
+}

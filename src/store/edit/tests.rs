@@ -1,0 +1,689 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::search::fixtures::kazakhstan;
+use crate::store::{NewDocument, UnitFilter};
+
+fn memory() -> Memory {
+    let mut m = Memory::open_in_memory().unwrap();
+    kazakhstan(&mut m);
+    m
+}
+
+/// Every unit row, by id: what "the units table exactly" means.
+fn dump(m: &Memory) -> Vec<UnitRow> {
+    let ids: Vec<i64> = m
+        .conn
+        .prepare("SELECT id FROM units ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    ids.into_iter()
+        .map(|id| read_row(&m.conn, id).unwrap().unwrap())
+        .collect()
+}
+
+/// The index's vocabulary: term, column, units holding it.
+fn vocabulary(m: &Memory) -> Vec<(String, String, i64)> {
+    m.conn
+        .prepare("SELECT term, col, doc FROM unit_index_terms ORDER BY term, col")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// The document's order holds: consecutive positions, and sentence ranges that follow each
+/// other without gaps or overlaps on both sides.
+fn assert_in_order(m: &Memory) {
+    let units = m.units(&UnitFilter::default()).unwrap();
+    let mut by_doc: std::collections::BTreeMap<&str, Vec<&crate::store::Unit>> = Default::default();
+    for u in &units {
+        by_doc.entry(&u.document).or_default().push(u);
+    }
+    for list in by_doc.values() {
+        for w in list.windows(2) {
+            assert_eq!(w[0].position + 1, w[1].position, "{:?}", list);
+            if let (Some(a), Some(b)) = (&w[0].source_range, &w[1].source_range) {
+                assert!(a.end <= b.start, "{a:?} {b:?}");
+            }
+            if let (Some(a), Some(b)) = (&w[0].target_range, &w[1].target_range) {
+                assert!(a.end <= b.start, "{a:?} {b:?}");
+            }
+        }
+    }
+}
+
+fn unit_at(m: &Memory, position: i64) -> crate::store::Unit {
+    m.units(&UnitFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|u| u.position == position)
+        .unwrap()
+}
+
+#[test]
+fn an_edit_changes_the_unit_and_records_before_and_after() {
+    let mut m = memory();
+    let u = unit_at(&m, 0);
+    let change = m
+        .edit_unit(
+            u.id,
+            &UnitEdit {
+                target: Some("Kazakhstan's president said he ordered gendarmes to fire.".into()),
+                status: Some(Status::Reviewed),
+                note: Some("shortened".into()),
+                ..UnitEdit::default()
+            },
+            "alice",
+        )
+        .unwrap();
+    assert_eq!(change.kind, "edit");
+    assert_eq!(
+        change.summary,
+        format!("edit #{}: target, status, note", u.id)
+    );
+    assert_eq!(change.user, "alice");
+    assert_eq!(change.document.as_deref(), Some("kazakhstan-2022"));
+    assert_eq!(change.before[0].text("status"), Some("draft"));
+    assert_eq!(change.after[0].text("status"), Some("reviewed"));
+    let now = m.unit(u.id).unwrap();
+    assert_eq!(now.status, Status::Reviewed);
+    assert_eq!(now.note.as_deref(), Some("shortened"));
+    assert_eq!(now.changed_by, "alice");
+    assert_eq!(now.created, u.created);
+    assert_eq!(now.source_range, u.source_range);
+    // the index follows: the new word is found, the old one is not
+    assert_eq!(m.term_units(Side::Target, "gendarmes").unwrap(), 1);
+    assert_eq!(m.term_units(Side::Target, "crackdown").unwrap(), 0);
+    // an empty note removes the note
+    m.edit_unit(
+        u.id,
+        &UnitEdit {
+            note: Some(String::new()),
+            ..UnitEdit::default()
+        },
+        "bob",
+    )
+    .unwrap();
+    assert_eq!(m.unit(u.id).unwrap().note, None);
+}
+
+#[test]
+fn bad_edits_are_refused_and_change_nothing() {
+    let mut m = memory();
+    let before = dump(&m);
+    let u = unit_at(&m, 2);
+    let cases = [
+        (UnitEdit::default(), u.id, "nothing to change"),
+        (
+            UnitEdit {
+                source: Some("  ".into()),
+                ..UnitEdit::default()
+            },
+            u.id,
+            "--source cannot be empty",
+        ),
+        (
+            UnitEdit {
+                source: Some(u.source.clone()),
+                status: Some(Status::Draft),
+                ..UnitEdit::default()
+            },
+            u.id,
+            "changes nothing",
+        ),
+        (
+            UnitEdit {
+                status: Some(Status::Approved),
+                ..UnitEdit::default()
+            },
+            999,
+            "no unit with id 999",
+        ),
+    ];
+    for (edit, id, message) in cases {
+        let err = m.edit_unit(id, &edit, "alice").unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+        assert_eq!(err.exit_code(), 1);
+    }
+    assert_eq!(dump(&m), before);
+    assert!(m.history(None).unwrap().is_empty());
+}
+
+#[test]
+fn a_one_to_two_unit_splits_at_the_sentence_boundary() {
+    let mut m = memory();
+    let doc_id = m.document_id("kazakhstan-2022").unwrap();
+    let targets = m.sentences(doc_id, "target").unwrap();
+    let u = unit_at(&m, 3); // source sentence 3, target sentences 3-4
+    assert_eq!(
+        (u.source_range.clone(), u.target_range.clone()),
+        (Some(3..4), Some(3..5))
+    );
+    let after = unit_at(&m, 4);
+    let change = m.split_unit(u.id, 1, 1, "alice").unwrap();
+    assert_eq!(change.kind, "split");
+    assert_eq!(change.after.len(), 2);
+    let new_id = change.after[1].id();
+    assert_eq!(
+        change.summary,
+        format!(
+            "split #{} into #{} and #{new_id}: source sentences 1 + 0, target 1 + 1",
+            u.id, u.id
+        )
+    );
+    let first = m.unit(u.id).unwrap();
+    let second = m.unit(new_id).unwrap();
+    assert_eq!(first.source, u.source);
+    assert_eq!(first.target, targets[3].1);
+    assert_eq!(first.target_range, Some(3..4));
+    assert_eq!(second.source, "");
+    assert_eq!(second.source_range, Some(4..4));
+    assert_eq!(second.target, targets[4].1);
+    assert_eq!(second.target_range, Some(4..5));
+    assert_eq!((first.position, second.position), (3, 4));
+    assert_eq!(second.created_by, "alice");
+    assert_eq!(first.score, None);
+    // the units after it moved down by one
+    assert_eq!(m.unit(after.id).unwrap().position, 5);
+    assert_in_order(&m);
+}
+
+#[test]
+fn a_one_to_one_unit_splits_into_one_to_zero_and_zero_to_one() {
+    let mut m = memory();
+    let u = unit_at(&m, 0);
+    let change = m.split_unit(u.id, 1, 0, "alice").unwrap();
+    let first = m.unit(u.id).unwrap();
+    let second = m.unit(change.after[1].id()).unwrap();
+    assert_eq!(
+        (first.source.as_str(), first.target.as_str()),
+        (u.source.as_str(), "")
+    );
+    assert_eq!(
+        (second.source.as_str(), second.target.as_str()),
+        ("", u.target.as_str())
+    );
+    assert_eq!(first.target_range, Some(0..0));
+    assert_eq!(second.target_range, Some(0..1));
+    assert_in_order(&m);
+}
+
+#[test]
+fn bad_splits_are_refused_and_change_nothing() {
+    let mut m = memory();
+    let before = dump(&m);
+    let u = unit_at(&m, 3);
+    for (s, t, message) in [
+        (2, 1, "--source-at 2 is outside unit"),
+        (1, 3, "its target has 2 sentences (give 0 to 2)"),
+        (0, 0, "would leave an empty unit"),
+        (1, 2, "would leave an empty unit"),
+    ] {
+        let err = m.split_unit(u.id, s, t, "alice").unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    assert!(matches!(
+        m.split_unit(999, 1, 1, "alice"),
+        Err(Error::UnknownUnit(999))
+    ));
+    assert_eq!(dump(&m), before);
+}
+
+#[test]
+fn an_edited_unit_splits_where_the_segmenter_finds_its_sentences() {
+    let mut m = memory();
+    let u = unit_at(&m, 3);
+    let edited =
+        "But Tokayev also said on Friday that order had been restored. He spoke after a meeting.";
+    m.edit_unit(
+        u.id,
+        &UnitEdit {
+            target: Some(edited.into()),
+            ..UnitEdit::default()
+        },
+        "alice",
+    )
+    .unwrap();
+    let change = m.split_unit(u.id, 1, 1, "alice").unwrap();
+    assert_eq!(
+        change.after[0].text("target"),
+        Some("But Tokayev also said on Friday that order had been restored.")
+    );
+    assert_eq!(
+        change.after[1].text("target"),
+        Some("He spoke after a meeting.")
+    );
+    // an edit that changed the number of sentences leaves no boundary to trust
+    let v = unit_at(&m, 0);
+    m.edit_unit(
+        v.id,
+        &UnitEdit {
+            target: Some("One sentence. Now two.".into()),
+            ..UnitEdit::default()
+        },
+        "alice",
+    )
+    .unwrap();
+    let err = m.split_unit(v.id, 1, 1, "alice").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its target was edited and now reads as 2 sentences, not the 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_unit_without_sentences_is_split_by_the_segmenter() {
+    // as imported from TMX: no sentence ranges, no document text
+    let mut m = memory();
+    let doc = m.document_id("kazakhstan-2022").unwrap();
+    m.conn
+        .execute(
+            "INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+             VALUES ('imported', 'ar', 'en', 'now', 'tmx')",
+            [],
+        )
+        .unwrap();
+    let imported = m.document_id("imported").unwrap();
+    assert_ne!(doc, imported);
+    m.conn
+        .execute(
+            "INSERT INTO units (document_id, position, source, target, created, created_by, changed, changed_by)
+             VALUES (?1, 0, 'جملة أولى. جملة ثانية.', 'First one. Second one.', 'now', 'tmx', 'now', 'tmx')",
+            [imported],
+        )
+        .unwrap();
+    let id = m.conn.last_insert_rowid();
+    let change = m.split_unit(id, 1, 1, "alice").unwrap();
+    assert_eq!(change.after[0].text("source"), Some("جملة أولى."));
+    assert_eq!(change.after[1].text("target"), Some("Second one."));
+    assert_eq!(change.after[1].range(Side::Source), None);
+    let err = m.split_unit(id, 2, 1, "alice").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its source has 1 sentence (give 0 to 1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn neighbours_merge_into_the_document_text() {
+    let mut m = memory();
+    let doc_id = m.document_id("kazakhstan-2022").unwrap();
+    let (ar, _) = m.document_texts(doc_id).unwrap().unwrap();
+    let sentences = m.sentences(doc_id, "source").unwrap();
+    let (a, b, c) = (unit_at(&m, 4), unit_at(&m, 5), unit_at(&m, 6));
+    // either order names the same pair
+    let change = m.merge_units(b.id, a.id, "alice").unwrap();
+    assert_eq!(
+        change.summary,
+        format!("merge #{} and #{} into #{}", a.id, b.id, a.id)
+    );
+    let merged = m.unit(a.id).unwrap();
+    assert_eq!(merged.source, &ar[sentences[4].0.start..sentences[5].0.end]);
+    assert_eq!(merged.source_range, Some(4..6));
+    assert_eq!(merged.target_range, Some(5..7));
+    assert!(matches!(m.unit(b.id), Err(Error::UnknownUnit(_))));
+    assert_eq!(m.unit(c.id).unwrap().position, 5);
+    assert_in_order(&m);
+}
+
+#[test]
+fn merging_keeps_a_shared_status_and_both_notes() {
+    let mut m = memory();
+    let (a, b) = (unit_at(&m, 0), unit_at(&m, 1));
+    for (id, note) in [(a.id, "first"), (b.id, "second")] {
+        m.edit_unit(
+            id,
+            &UnitEdit {
+                status: Some(Status::Approved),
+                note: Some(note.into()),
+                ..UnitEdit::default()
+            },
+            "alice",
+        )
+        .unwrap();
+    }
+    m.merge_units(a.id, b.id, "alice").unwrap();
+    let merged = m.unit(a.id).unwrap();
+    assert_eq!(merged.status, Status::Approved);
+    assert_eq!(merged.note.as_deref(), Some("first; second"));
+    let c = unit_at(&m, 1);
+    m.merge_units(a.id, c.id, "alice").unwrap();
+    // approved + draft is no longer approved
+    assert_eq!(m.unit(a.id).unwrap().status, Status::Draft);
+}
+
+#[test]
+fn bad_merges_are_refused_and_change_nothing() {
+    let mut m = memory();
+    second_document(&mut m);
+    let before = dump(&m);
+    let (a, c) = (unit_at(&m, 0), unit_at(&m, 2));
+    let other = m
+        .units(&UnitFilter {
+            document: Some("second".into()),
+            ..UnitFilter::default()
+        })
+        .unwrap()[0]
+        .clone();
+    for (x, y, message) in [
+        (a.id, c.id, "are not neighbours: 1 unit lies between"),
+        (a.id, a.id, "with itself"),
+        (
+            a.id,
+            other.id,
+            "in different documents ('kazakhstan-2022' and 'second')",
+        ),
+        (a.id, 999, "no unit with id 999"),
+    ] {
+        let err = m.merge_units(x, y, "alice").unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    assert_eq!(dump(&m), before);
+}
+
+fn second_document(m: &mut Memory) {
+    let ar = "جملة أولى. جملة ثانية. جملة ثالثة.";
+    let en = "First. Second. Third.";
+    let ss = crate::segment::split(ar, Lang::Ar);
+    let ts = crate::segment::split(en, Lang::En);
+    let beads: Vec<crate::align::Bead> = (0..3)
+        .map(|k| crate::align::Bead {
+            source: k..k + 1,
+            target: k..k + 1,
+            score: 0.5,
+        })
+        .collect();
+    m.add_document(
+        &NewDocument {
+            name: "second",
+            source_lang: Lang::Ar,
+            target_lang: Lang::En,
+            source_text: ar,
+            target_text: en,
+            source_sentences: &ss,
+            target_sentences: &ts,
+            beads: &beads,
+        },
+        false,
+        "tester",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_deleted_unit_comes_back_with_undo() {
+    let mut m = memory();
+    let before = dump(&m);
+    let u = unit_at(&m, 7);
+    let change = m.delete_unit(u.id, "alice").unwrap();
+    assert_eq!((change.before.len(), change.after.len()), (1, 0));
+    assert!(matches!(m.unit(u.id), Err(Error::UnknownUnit(_))));
+    assert_eq!(unit_at(&m, 7).position, 7);
+    let undo = m.undo(None, "bob").unwrap();
+    assert_eq!(undo.kind, "undo");
+    assert_eq!(undo.undoes, Some(change.id));
+    assert_eq!(undo.user, "bob");
+    assert_eq!(m.change(change.id).unwrap().undone_by, Some(undo.id));
+    assert_eq!(dump(&m), before);
+    assert!(matches!(
+        m.delete_unit(999, "alice"),
+        Err(Error::UnknownUnit(999))
+    ));
+}
+
+#[test]
+fn each_change_is_undone_exactly() {
+    let mut m = memory();
+    let start = dump(&m);
+    let words = vocabulary(&m);
+    let (a, b) = (unit_at(&m, 3), unit_at(&m, 9));
+    m.split_unit(a.id, 1, 1, "alice").unwrap();
+    m.merge_units(b.id, unit_at(&m, 11).id, "alice").unwrap();
+    m.edit_unit(
+        a.id,
+        &UnitEdit {
+            source: Some("نص جديد".into()),
+            ..UnitEdit::default()
+        },
+        "alice",
+    )
+    .unwrap();
+    m.delete_unit(unit_at(&m, 0).id, "alice").unwrap();
+    for _ in 0..4 {
+        m.undo(None, "alice").unwrap();
+    }
+    assert_eq!(dump(&m), start);
+    assert_eq!(vocabulary(&m), words);
+    let err = m.undo(None, "alice").unwrap_err();
+    assert!(err.to_string().starts_with("nothing to undo"), "{err}");
+    assert_eq!(m.history(None).unwrap().len(), 8);
+}
+
+#[test]
+fn undo_by_id_when_nothing_later_touched_the_same_units() {
+    let mut m = memory();
+    let (a, b) = (unit_at(&m, 1), unit_at(&m, 2));
+    let status = |s| UnitEdit {
+        status: Some(s),
+        ..UnitEdit::default()
+    };
+    let first = m
+        .edit_unit(a.id, &status(Status::Reviewed), "alice")
+        .unwrap();
+    let second = m
+        .edit_unit(b.id, &status(Status::Approved), "alice")
+        .unwrap();
+    let third = m
+        .edit_unit(a.id, &status(Status::Approved), "alice")
+        .unwrap();
+    // change 1 touched unit a, which change 3 changed again
+    let err = m.undo(Some(first.id), "alice").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot undo change {}: unit {} was changed again by change {} (edit); undo that first",
+            first.id, a.id, third.id
+        )
+    );
+    // change 2 can go: nothing after it touched unit b
+    m.undo(Some(second.id), "alice").unwrap();
+    assert_eq!(m.unit(b.id).unwrap().status, Status::Draft);
+    assert_eq!(m.unit(a.id).unwrap().status, Status::Approved);
+    let again = m.undo(Some(second.id), "alice").unwrap_err();
+    assert!(again.to_string().contains("was already undone"), "{again}");
+    // once change 3 is undone, change 1 can be
+    m.undo(Some(third.id), "alice").unwrap();
+    m.undo(Some(first.id), "alice").unwrap();
+    assert_eq!(m.unit(a.id).unwrap().status, Status::Draft);
+    let undo = m.history(None).unwrap()[0].clone();
+    let err = m.undo(Some(undo.id), "alice").unwrap_err();
+    assert!(err.to_string().contains("is itself an undo"), "{err}");
+    assert!(matches!(
+        m.undo(Some(99), "alice"),
+        Err(Error::UnknownChange(99))
+    ));
+}
+
+#[test]
+fn a_change_that_moved_units_is_undone_only_in_order() {
+    let mut m = memory();
+    let split = m.split_unit(unit_at(&m, 3).id, 1, 1, "alice").unwrap();
+    let later = m
+        .edit_unit(
+            unit_at(&m, 10).id,
+            &UnitEdit {
+                status: Some(Status::Rejected),
+                ..UnitEdit::default()
+            },
+            "alice",
+        )
+        .unwrap();
+    let err = m.undo(Some(split.id), "alice").unwrap_err();
+    assert!(
+        err.to_string().contains(&format!(
+            "change {} (edit) came after it in the same document; undo that first",
+            later.id
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn undo_refuses_units_changed_outside_the_history() {
+    let mut m = memory();
+    let u = unit_at(&m, 0);
+    m.edit_unit(
+        u.id,
+        &UnitEdit {
+            status: Some(Status::Reviewed),
+            ..UnitEdit::default()
+        },
+        "alice",
+    )
+    .unwrap();
+    m.conn
+        .execute("UPDATE units SET note = 'by hand' WHERE id = ?1", [u.id])
+        .unwrap();
+    let err = m.undo(None, "alice").unwrap_err();
+    assert!(
+        err.to_string().contains("no longer as that change left it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_lists_changes_latest_first_or_for_one_unit() {
+    let mut m = memory();
+    let (a, b) = (unit_at(&m, 0), unit_at(&m, 1));
+    m.edit_unit(
+        a.id,
+        &UnitEdit {
+            note: Some("check".into()),
+            ..UnitEdit::default()
+        },
+        "alice",
+    )
+    .unwrap();
+    m.delete_unit(b.id, "bob").unwrap();
+    let all = m.history(None).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].kind, "delete");
+    assert_eq!(all[0].user, "bob");
+    let of_a = m.history(Some(a.id)).unwrap();
+    assert_eq!(of_a.len(), 1);
+    assert_eq!(of_a[0].kind, "edit");
+    // a deleted unit still has its history
+    assert_eq!(m.history(Some(b.id)).unwrap().len(), 1);
+    // a unit that never changed has none; a unit that never was is an error
+    assert!(m.history(Some(unit_at(&m, 5).id)).unwrap().is_empty());
+    assert!(matches!(m.history(Some(999)), Err(Error::UnknownUnit(999))));
+}
+
+#[test]
+fn scores_and_times_survive_the_history_exactly() {
+    // a score such as 0.1234 must come back bit for bit from the JSON
+    let mut m = memory();
+    let u = unit_at(&m, 2);
+    m.conn
+        .execute("UPDATE units SET score = 0.1 + 0.2 WHERE id = ?1", [u.id])
+        .unwrap();
+    let before = dump(&m);
+    m.delete_unit(u.id, "alice").unwrap();
+    m.undo(None, "alice").unwrap();
+    assert_eq!(dump(&m), before);
+}
+
+/// One step of the property test, with indices taken modulo what exists.
+#[derive(Clone, Debug)]
+enum Op {
+    Edit(usize, u8),
+    Split(usize, usize, usize),
+    Merge(usize),
+    Delete(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(u, k)| Op::Edit(u, k)),
+        (any::<usize>(), 0..3usize, 0..3usize).prop_map(|(u, s, t)| Op::Split(u, s, t)),
+        any::<usize>().prop_map(Op::Merge),
+        any::<usize>().prop_map(Op::Delete),
+    ]
+}
+
+fn run(m: &mut Memory, op: &Op) -> Result<Change> {
+    let units = m.units(&UnitFilter::default())?;
+    let pick = |k: usize| &units[k % units.len()];
+    match *op {
+        Op::Edit(u, k) => {
+            let edit = match k % 4 {
+                0 => UnitEdit {
+                    source: Some(format!("نص {k}")),
+                    ..UnitEdit::default()
+                },
+                1 => UnitEdit {
+                    target: Some(format!("text {k}")),
+                    ..UnitEdit::default()
+                },
+                2 => UnitEdit {
+                    status: Some(Status::ALL[(k / 4) as usize % 4]),
+                    ..UnitEdit::default()
+                },
+                _ => UnitEdit {
+                    note: Some(if k % 8 == 3 {
+                        String::new()
+                    } else {
+                        format!("note {k}")
+                    }),
+                    ..UnitEdit::default()
+                },
+            };
+            m.edit_unit(pick(u).id, &edit, "prop")
+        }
+        Op::Split(u, s, t) => m.split_unit(pick(u).id, s, t, "prop"),
+        Op::Merge(u) => {
+            let k = u % units.len();
+            let next = &units[(k + 1) % units.len()];
+            m.merge_units(units[k].id, next.id, "prop")
+        }
+        Op::Delete(u) => m.delete_unit(pick(u).id, "prop"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_edits_then_as_many_undos_restore_the_units_exactly(ops in prop::collection::vec(op(), 1..14)) {
+        let mut m = memory();
+        second_document(&mut m);
+        let start = dump(&m);
+        let words = vocabulary(&m);
+        let mut done = 0;
+        for op in &ops {
+            if m.units(&UnitFilter::default()).unwrap().len() < 2 {
+                break;
+            }
+            let before = dump(&m);
+            match run(&mut m, op) {
+                Ok(_) => done += 1,
+                // a refused change changes nothing
+                Err(_) => prop_assert_eq!(dump(&m), before),
+            }
+            assert_in_order(&m);
+        }
+        for _ in 0..done {
+            m.undo(None, "prop").unwrap();
+            assert_in_order(&m);
+        }
+        prop_assert_eq!(dump(&m), start);
+        prop_assert_eq!(vocabulary(&m), words);
+    }
+}

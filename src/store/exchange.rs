@@ -1,0 +1,799 @@
+//! Bulk reading and writing of units for the interchange formats (TMX, JSON).
+//!
+//! An import runs in one transaction with prepared statements: the format reader feeds units to
+//! an [`ImportSink`] and either everything lands or, on the first error, nothing does. An export
+//! streams the units of [`Memory::for_each_unit`] with what the interchange formats need besides
+//! them: the documents' languages and the markup and TMX extras kept by earlier imports.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
+
+use std::path::Path;
+
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, ToSql, TransactionBehavior, params};
+
+use super::units::filter_clause;
+use super::{Memory, Status, Unit, UnitFilter, db_error, now};
+use crate::Lang;
+use crate::error::{Error, Result};
+
+/// A unit as an interchange file gives it: only the two texts are required, everything else
+/// falls back to the import's defaults.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportUnit {
+    /// The id to keep, when the memory has never used it.
+    pub id: Option<i64>,
+    /// The document (default: [`ImportOptions::default_document`]).
+    pub document: Option<String>,
+    /// Languages of the document, for a document the import creates.
+    pub source_lang: Option<Lang>,
+    pub target_lang: Option<Lang>,
+    /// Order in the document (default: after the document's last unit).
+    pub position: Option<i64>,
+    /// Sentence ranges. An empty range is placed after the previous unit's range on that side,
+    /// where the aligner puts it (the formats do not carry the start of an empty range).
+    pub source_range: Option<Range<usize>>,
+    pub target_range: Option<Range<usize>>,
+    pub source: String,
+    pub target: String,
+    pub score: Option<f64>,
+    /// Review status (default: draft).
+    pub status: Option<Status>,
+    pub note: Option<String>,
+    /// Times as stored (`2026-11-25T08:17:00Z`); `created` defaults to the import's time and
+    /// `changed` to `created`.
+    pub created: Option<String>,
+    /// Users; `created_by` defaults to the importing user and `changed_by` to `created_by`.
+    pub created_by: Option<String>,
+    pub changed: Option<String>,
+    pub changed_by: Option<String>,
+    /// The inner XML of the source `<seg>` when it holds inline markup.
+    pub source_markup: Option<String>,
+    pub target_markup: Option<String>,
+    /// TMX attributes, properties and notes kept as a JSON object.
+    pub tmx_extras: Option<String>,
+}
+
+/// How an import stores its units.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// Put every unit into this document, whatever the file says.
+    pub document: Option<String>,
+    /// The document of units whose file names none.
+    pub default_document: String,
+    /// Languages of documents created for units that name none.
+    pub source_lang: Lang,
+    pub target_lang: Lang,
+    /// Store a pair even when the memory (or the file, earlier) already has it.
+    pub keep_duplicates: bool,
+    /// Who imports: the default for units without a user.
+    pub user: String,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Units stored.
+    pub imported: u64,
+    /// Units not stored because the same source and target were already there.
+    pub duplicates: u64,
+    /// Units stored under a new id because the memory has (or had) a unit with theirs.
+    pub renumbered: u64,
+    /// Documents the import created, in the order it created them.
+    pub created_documents: Vec<String>,
+}
+
+/// A document receiving units during an import.
+struct DocumentState {
+    id: i64,
+    source_lang: String,
+    target_lang: String,
+    next_position: i64,
+    /// Where the last imported unit's sentence ranges ended (for empty ranges).
+    source_end: usize,
+    target_end: usize,
+}
+
+/// Receives the units of an import, inside its transaction.
+pub struct ImportSink<'t> {
+    tx: &'t Connection,
+    options: &'t ImportOptions,
+    now: String,
+    documents: HashMap<String, DocumentState>,
+    /// Fingerprints of the pairs already stored (None with --keep-duplicates).
+    seen: Option<HashSet<u128>>,
+    /// The highest unit id the memory had ever given out when the import began: ids up to it
+    /// are not reused, even when free (the history may name a deleted unit by its id).
+    used_ids: i64,
+    /// The file's ids among the staged units.
+    staged_ids: HashSet<i64>,
+    /// Units staged and not yet moved into `units`.
+    staged: usize,
+    report: ImportReport,
+}
+
+/// Units are staged in a temporary table and moved into `units` by one statement per batch:
+/// the search index's triggers then run inside one statement, and FTS5 writes its index once
+/// per batch instead of once per unit (it flushes at every statement). Units whose id is taken
+/// wait in a second table until the end, so that the new ids they get are not ones that units
+/// later in the file carry.
+const STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS import_units (
+        id INTEGER, document_id INTEGER, position INTEGER, source_start INTEGER,
+        source_end INTEGER, target_start INTEGER, target_end INTEGER, source TEXT, target TEXT,
+        score REAL, status TEXT, note TEXT, created TEXT, created_by TEXT, changed TEXT,
+        changed_by TEXT, source_markup TEXT, target_markup TEXT, tmx_extras TEXT);
+    DELETE FROM temp.import_units;
+    CREATE TEMP TABLE IF NOT EXISTS import_renumbered AS SELECT * FROM temp.import_units;
+    DELETE FROM temp.import_renumbered;";
+
+const COLUMNS: &str = "id, document_id, position, source_start, source_end, target_start, \
+     target_end, source, target, score, status, note, created, created_by, changed, changed_by, \
+     source_markup, target_markup, tmx_extras";
+
+const STAGE_UNIT: &str = "INSERT INTO temp.import_units VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+     ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+
+const STAGE_RENUMBERED: &str = "INSERT INTO temp.import_renumbered VALUES (?1, ?2, ?3, ?4, ?5, \
+     ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+
+/// Units staged before they are moved into `units`.
+const BATCH: usize = 10_000;
+
+impl Memory {
+    /// Imports units in one transaction: `feed` hands each unit to the sink; when `feed` or the
+    /// sink fails, nothing is stored.
+    pub fn import_units(
+        &mut self,
+        options: &ImportOptions,
+        feed: impl FnOnce(&mut ImportSink) -> Result<()>,
+    ) -> Result<ImportReport> {
+        let path = self.path.clone();
+        let fail = |e| db_error(&path, e);
+        // A bigger page cache for the duration of the import (64 MiB instead of 2 MiB).
+        let cache: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(fail)?;
+        self.conn
+            .pragma_update(None, "cache_size", -65536)
+            .map_err(fail)?;
+        // Staged units live in temporary tables: a batch fits in their cache, and units
+        // waiting for new ids spill to a temporary file.
+        let temp_cache: i64 = self
+            .conn
+            .query_row("PRAGMA temp.cache_size", [], |r| r.get(0))
+            .map_err(fail)?;
+        self.conn
+            .pragma_update(Some("temp"), "cache_size", -32768)
+            .map_err(fail)?;
+        let result = import_in_transaction(&mut self.conn, &path, options, feed);
+        self.conn
+            .pragma_update(None, "cache_size", cache)
+            .map_err(fail)?;
+        self.conn
+            .pragma_update(Some("temp"), "cache_size", temp_cache)
+            .map_err(fail)?;
+        result
+    }
+}
+
+fn import_in_transaction(
+    conn: &mut Connection,
+    path: &Path,
+    options: &ImportOptions,
+    feed: impl FnOnce(&mut ImportSink) -> Result<()>,
+) -> Result<ImportReport> {
+    let fail = |e| db_error(path, e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    let report = {
+        let mut sink = ImportSink::new(&tx, options)?;
+        feed(&mut sink)?;
+        sink.finish()?;
+        sink.report
+    };
+    tx.commit().map_err(fail)?;
+    Ok(report)
+}
+
+impl<'t> ImportSink<'t> {
+    fn new(tx: &'t Connection, options: &'t ImportOptions) -> Result<ImportSink<'t>> {
+        let seen = if options.keep_duplicates {
+            None
+        } else {
+            let mut seen = HashSet::new();
+            let mut stmt = tx.prepare("SELECT source, target FROM units")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let text = |k| {
+                    row.get_ref(k)?.as_str().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(k, Type::Text, Box::new(e))
+                    })
+                };
+                let (source, target) = (text(0)?, text(1)?);
+                seen.insert(fingerprint(source, target));
+            }
+            Some(seen)
+        };
+        let sequence: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence')",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut used_ids: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM units", [], |r| r.get(0))?;
+        if sequence {
+            let given: Option<i64> = tx
+                .query_row(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'units'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            used_ids = used_ids.max(given.unwrap_or(0));
+        }
+        tx.execute_batch(STAGE)?;
+        Ok(ImportSink {
+            tx,
+            options,
+            now: now(),
+            documents: HashMap::new(),
+            seen,
+            used_ids,
+            staged_ids: HashSet::new(),
+            staged: 0,
+            report: ImportReport::default(),
+        })
+    }
+
+    /// Stores one unit (or counts it as a duplicate). Returns whether it was stored.
+    pub fn add(&mut self, unit: ImportUnit) -> Result<bool> {
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(fingerprint(&unit.source, &unit.target)) {
+                self.report.duplicates += 1;
+                return Ok(false);
+            }
+        }
+        let name = match (&self.options.document, &unit.document) {
+            (Some(forced), _) => forced.as_str(),
+            (None, Some(name)) => name.as_str(),
+            (None, None) => self.options.default_document.as_str(),
+        };
+        let source_lang = unit.source_lang.unwrap_or(self.options.source_lang);
+        let target_lang = unit.target_lang.unwrap_or(self.options.target_lang);
+        if !self.documents.contains_key(name) {
+            let state = self.open_document(name, source_lang, target_lang)?;
+            self.documents.insert(name.to_string(), state);
+        }
+        let doc = self.documents.get_mut(name).expect("just inserted");
+        if doc.source_lang != source_lang.code() || doc.target_lang != target_lang.code() {
+            return Err(Error::invalid(format!(
+                "document '{name}' is {}→{} but a unit for it is {source_lang}→{target_lang}",
+                doc.source_lang, doc.target_lang
+            )));
+        }
+        let position = unit.position.unwrap_or(doc.next_position);
+        doc.next_position = doc.next_position.max(position + 1);
+        let place = |range: &Option<Range<usize>>, end: &mut usize| {
+            let range = range
+                .as_ref()
+                .map(|r| if r.is_empty() { *end..*end } else { r.clone() });
+            if let Some(r) = &range {
+                *end = r.end;
+            }
+            range
+        };
+        let source_range = place(&unit.source_range, &mut doc.source_end);
+        let target_range = place(&unit.target_range, &mut doc.target_end);
+        let document_id = doc.id;
+
+        let created = unit.created.as_deref().unwrap_or(&self.now);
+        let created_by = unit.created_by.as_deref().unwrap_or(&self.options.user);
+        let changed = unit.changed.as_deref().unwrap_or(created);
+        let changed_by = unit.changed_by.as_deref().unwrap_or(created_by);
+        let status = unit.status.unwrap_or(Status::Draft);
+        let bound = |r: &Option<Range<usize>>| {
+            (
+                r.as_ref().map(|r| r.start as i64),
+                r.as_ref().map(|r| r.end as i64),
+            )
+        };
+        let (ss, se) = bound(&source_range);
+        let (ts, te) = bound(&target_range);
+        // The file's id when the memory never used it and no unit has it; otherwise a new id,
+        // given at the end of the import.
+        let (id, stage) = match unit.id {
+            Some(id)
+                if id > self.used_ids && !self.staged_ids.contains(&id) && !self.taken(id)? =>
+            {
+                self.staged_ids.insert(id);
+                (Some(id), STAGE_UNIT)
+            }
+            Some(_) => {
+                self.report.renumbered += 1;
+                (None, STAGE_RENUMBERED)
+            }
+            None => (None, STAGE_UNIT),
+        };
+        self.tx.prepare_cached(stage)?.execute(params![
+            id,
+            document_id,
+            position,
+            ss,
+            se,
+            ts,
+            te,
+            unit.source,
+            unit.target,
+            unit.score,
+            status.as_str(),
+            unit.note,
+            created,
+            created_by,
+            changed,
+            changed_by,
+            unit.source_markup,
+            unit.target_markup,
+            unit.tmx_extras,
+        ])?;
+        if stage == STAGE_UNIT {
+            self.staged += 1;
+            if self.staged >= BATCH {
+                self.flush()?;
+            }
+        }
+        self.report.imported += 1;
+        Ok(true)
+    }
+
+    /// Whether a unit has this id.
+    fn taken(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))?)
+    }
+
+    /// Moves the staged units into `units`: those with the file's ids first, then those
+    /// getting new ones.
+    fn flush(&mut self) -> Result<()> {
+        if self.staged > 0 {
+            self.tx.execute_batch(&format!(
+                "INSERT INTO units ({COLUMNS}) SELECT {COLUMNS} FROM temp.import_units
+                    ORDER BY id IS NULL, rowid;
+                 DELETE FROM temp.import_units;"
+            ))?;
+            self.staged = 0;
+            self.staged_ids.clear();
+        }
+        Ok(())
+    }
+
+    /// Stores what is staged, and last the units whose ids were taken.
+    fn finish(&mut self) -> Result<()> {
+        self.flush()?;
+        self.tx.execute_batch(&format!(
+            "INSERT INTO units ({COLUMNS}) SELECT {COLUMNS} FROM temp.import_renumbered
+                ORDER BY rowid;
+             DROP TABLE temp.import_units;
+             DROP TABLE temp.import_renumbered;"
+        ))?;
+        Ok(())
+    }
+
+    /// Finds the document `name`, or creates it (without texts) with these languages.
+    fn open_document(&mut self, name: &str, source: Lang, target: Lang) -> Result<DocumentState> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("a document name cannot be empty"));
+        }
+        let found: Option<(i64, String, String, i64)> = self
+            .tx
+            .query_row(
+                "SELECT d.id, d.source_lang, d.target_lang,
+                        (SELECT coalesce(max(position) + 1, 0) FROM units WHERE document_id = d.id)
+                 FROM documents d WHERE d.name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let (id, source_lang, target_lang, next_position) = match found {
+            Some(row) => row,
+            None => {
+                self.tx.execute(
+                    "INSERT INTO documents (name, source_lang, target_lang, source_text, target_text,
+                        created, created_by)
+                     VALUES (?1, ?2, ?3, NULL, NULL, ?4, ?5)",
+                    params![
+                        name,
+                        source.code(),
+                        target.code(),
+                        self.now,
+                        self.options.user
+                    ],
+                )?;
+                self.report.created_documents.push(name.to_string());
+                (
+                    self.tx.last_insert_rowid(),
+                    source.code().to_string(),
+                    target.code().to_string(),
+                    0,
+                )
+            }
+        };
+        Ok(DocumentState {
+            id,
+            source_lang,
+            target_lang,
+            next_position,
+            source_end: 0,
+            target_end: 0,
+        })
+    }
+}
+
+/// A 128-bit fingerprint of a pair, for finding duplicates without keeping the texts.
+fn fingerprint(source: &str, target: &str) -> u128 {
+    let half = |seed: u8| {
+        let mut h = DefaultHasher::new();
+        (seed, source, target).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// A unit with what the interchange formats need besides it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportUnit {
+    pub unit: Unit,
+    /// Languages of the unit's document.
+    pub source_lang: String,
+    pub target_lang: String,
+    /// Inline markup kept from an import (see [`ImportUnit::source_markup`]).
+    pub source_markup: Option<String>,
+    pub target_markup: Option<String>,
+    /// TMX extras kept from an import, as JSON.
+    pub tmx_extras: Option<String>,
+}
+
+/// What an export will write, known before it starts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportSummary {
+    /// Number of units selected.
+    pub units: u64,
+    /// The latest `changed` time among them.
+    pub latest_change: Option<String>,
+    /// The source languages of their documents, sorted.
+    pub source_langs: Vec<String>,
+}
+
+impl Memory {
+    /// Runs `read` in one read transaction, so that everything it reads comes from the same
+    /// state of the memory even while another process writes to it.
+    pub fn read_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.fail(e))?;
+        let result = read();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.conn.execute_batch(end).map_err(|e| self.fail(e));
+        let value = result?;
+        ended?;
+        Ok(value)
+    }
+
+    /// Counts the units `filter` selects, with their latest change and their source languages.
+    pub fn export_summary(&self, filter: &UnitFilter) -> Result<ExportSummary> {
+        if let Some(name) = &filter.document {
+            self.document_id(name)?;
+        }
+        let (clause, args) = filter_clause(filter);
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let sql = format!(
+            "SELECT count(*), max(u.changed) FROM units u JOIN documents d ON d.id = u.document_id
+             WHERE 1{clause}"
+        );
+        let (units, latest_change): (i64, Option<String>) = self
+            .conn
+            .query_row(&sql, params.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.fail(e))?;
+        let sql = format!(
+            "SELECT DISTINCT d.source_lang FROM units u JOIN documents d ON d.id = u.document_id
+             WHERE 1{clause} ORDER BY d.source_lang"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let source_langs = stmt
+            .query_map(params.as_slice(), |r| r.get(0))
+            .map_err(|e| self.fail(e))?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.fail(e))?;
+        Ok(ExportSummary {
+            units: units as u64,
+            latest_change,
+            source_langs,
+        })
+    }
+
+    /// Calls `f` with each unit `filter` selects, in document order (as
+    /// [`Memory::for_each_unit`]), with its languages, markup and TMX extras.
+    pub fn for_each_export_unit(
+        &self,
+        filter: &UnitFilter,
+        mut f: impl FnMut(ExportUnit) -> Result<()>,
+    ) -> Result<()> {
+        let languages: HashMap<String, (String, String)> = self
+            .documents()?
+            .into_iter()
+            .map(|d| (d.name, (d.source_lang, d.target_lang)))
+            .collect();
+        let any_extras: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM units WHERE source_markup IS NOT NULL
+                    OR target_markup IS NOT NULL OR tmx_extras IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail(e))?;
+        self.for_each_unit(filter, |unit| {
+            let (source_lang, target_lang) =
+                languages.get(&unit.document).cloned().unwrap_or_default();
+            let (source_markup, target_markup, tmx_extras) = if any_extras {
+                self.conn
+                    .prepare_cached(
+                        "SELECT source_markup, target_markup, tmx_extras FROM units WHERE id = ?1",
+                    )
+                    .and_then(|mut s| {
+                        s.query_row([unit.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    })
+                    .map_err(|e| self.fail(e))?
+            } else {
+                (None, None, None)
+            };
+            f(ExportUnit {
+                unit,
+                source_lang,
+                target_lang,
+                source_markup,
+                target_markup,
+                tmx_extras,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ImportOptions {
+        ImportOptions {
+            document: None,
+            default_document: "imported".into(),
+            source_lang: Lang::Ar,
+            target_lang: Lang::En,
+            keep_duplicates: false,
+            user: "importer".into(),
+        }
+    }
+
+    fn pair(source: &str, target: &str) -> ImportUnit {
+        ImportUnit {
+            source: source.into(),
+            target: target.into(),
+            ..ImportUnit::default()
+        }
+    }
+
+    #[test]
+    fn defaults_fill_what_the_file_does_not_say() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let report = m
+            .import_units(&options(), |sink| {
+                sink.add(pair("مرحبا", "Hello"))?;
+                sink.add(pair("شكرا", "Thanks"))?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(report.imported, 2);
+        assert_eq!(report.created_documents, ["imported"]);
+        let units = m.units(&UnitFilter::default()).unwrap();
+        assert_eq!(units[1].document, "imported");
+        assert_eq!(units[1].position, 1);
+        assert_eq!(units[1].status, Status::Draft);
+        assert_eq!(units[1].created_by, "importer");
+        assert_eq!(units[1].changed, units[1].created);
+        assert_eq!(units[1].source_range, None);
+        let docs = m.documents().unwrap();
+        assert_eq!(
+            (docs[0].source_lang.as_str(), docs[0].target_lang.as_str()),
+            ("ar", "en")
+        );
+        assert_eq!(m.document_texts(docs[0].id).unwrap(), None);
+    }
+
+    #[test]
+    fn duplicates_are_counted_unless_kept() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let feed = |sink: &mut ImportSink| {
+            sink.add(pair("a", "b"))?;
+            sink.add(pair("a", "b"))?;
+            sink.add(pair("a", "c"))?;
+            Ok(())
+        };
+        let first = m.import_units(&options(), feed).unwrap();
+        assert_eq!((first.imported, first.duplicates), (2, 1));
+        let again = m.import_units(&options(), feed).unwrap();
+        assert_eq!((again.imported, again.duplicates), (0, 3));
+        let keep = ImportOptions {
+            keep_duplicates: true,
+            ..options()
+        };
+        let kept = m.import_units(&keep, feed).unwrap();
+        assert_eq!((kept.imported, kept.duplicates), (3, 0));
+    }
+
+    #[test]
+    fn ids_are_kept_unless_the_memory_has_used_them() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let with_id = |id, s: &str| ImportUnit {
+            id: Some(id),
+            ..pair(s, s)
+        };
+        m.import_units(&options(), |sink| {
+            sink.add(with_id(7, "x"))?;
+            sink.add(with_id(8, "x2"))?;
+            Ok(())
+        })
+        .unwrap();
+        // a deleted unit's id is not given to another unit
+        m.conn
+            .execute("DELETE FROM units WHERE id = 8", [])
+            .unwrap();
+        let report = m
+            .import_units(&options(), |sink| {
+                sink.add(with_id(7, "y"))?;
+                sink.add(with_id(8, "z"))?;
+                sink.add(with_id(12, "w"))?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((report.imported, report.renumbered), (3, 2));
+        let units = m.units(&UnitFilter::default()).unwrap();
+        let id_of = |text: &str| units.iter().find(|u| u.source == text).unwrap().id;
+        assert_eq!(id_of("x"), 7);
+        assert_eq!(id_of("w"), 12);
+        assert!(id_of("y") > 8 && id_of("z") > 8);
+    }
+
+    #[test]
+    fn taken_ids_do_not_push_later_units_off_theirs() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let with_id = |id: i64, s: &str| ImportUnit {
+            id: Some(id),
+            ..pair(s, s)
+        };
+        m.import_units(&options(), |sink| {
+            for id in 1..=3 {
+                sink.add(with_id(id, &format!("old {id}")))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let report = m
+            .import_units(&options(), |sink| {
+                for id in 1..=6 {
+                    sink.add(with_id(id, &format!("new {id}")))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((report.imported, report.renumbered), (6, 3));
+        let units = m.units(&UnitFilter::default()).unwrap();
+        let id_of = |text: &str| units.iter().find(|u| u.source == text).unwrap().id;
+        assert_eq!((id_of("new 4"), id_of("new 5"), id_of("new 6")), (4, 5, 6));
+        assert_eq!((id_of("new 1"), id_of("new 2"), id_of("new 3")), (7, 8, 9));
+    }
+
+    #[test]
+    fn a_failing_feed_stores_nothing() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let err = m
+            .import_units(&options(), |sink| {
+                sink.add(pair("a", "b"))?;
+                Err(Error::invalid("broken file"))
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "broken file");
+        assert!(m.units(&UnitFilter::default()).unwrap().is_empty());
+        assert!(m.documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn empty_ranges_follow_the_previous_unit() {
+        let mut m = Memory::open_in_memory().unwrap();
+        m.import_units(&options(), |sink| {
+            sink.add(ImportUnit {
+                source_range: Some(0..2),
+                target_range: Some(0..1),
+                ..pair("a", "b")
+            })?;
+            sink.add(ImportUnit {
+                source_range: Some(0..0),
+                target_range: Some(1..2),
+                ..pair("", "c")
+            })?;
+            Ok(())
+        })
+        .unwrap();
+        let units = m.units(&UnitFilter::default()).unwrap();
+        assert_eq!(units[1].source_range, Some(2..2));
+    }
+
+    #[test]
+    fn a_document_keeps_its_languages() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let err = m
+            .import_units(&options(), |sink| {
+                sink.add(pair("a", "b"))?;
+                sink.add(ImportUnit {
+                    source_lang: Some(Lang::En),
+                    target_lang: Some(Lang::Ar),
+                    ..pair("c", "d")
+                })?;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("ar→en"), "{err}");
+    }
+
+    #[test]
+    fn the_export_summary_agrees_with_the_units_it_selects() {
+        let mut m = Memory::open_in_memory().unwrap();
+        m.import_units(&options(), |sink| {
+            for (k, status) in Status::ALL.into_iter().enumerate() {
+                sink.add(ImportUnit {
+                    document: Some(format!("doc{}", k % 2)),
+                    score: Some(k as f64 / 4.0),
+                    status: Some(status),
+                    changed: Some(format!("2026-01-0{}T00:00:00Z", k + 1)),
+                    ..pair(&k.to_string(), "t")
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let filters = [
+            UnitFilter::default(),
+            UnitFilter {
+                document: Some("doc1".into()),
+                ..UnitFilter::default()
+            },
+            UnitFilter {
+                statuses: vec![Status::Draft, Status::Approved],
+                min_score: Some(0.3),
+                ..UnitFilter::default()
+            },
+        ];
+        for filter in &filters {
+            let units = m.units(filter).unwrap();
+            let summary = m.export_summary(filter).unwrap();
+            assert_eq!(summary.units, units.len() as u64);
+            assert_eq!(
+                summary.latest_change,
+                units.iter().map(|u| u.changed.clone()).max()
+            );
+            let mut seen = 0;
+            m.for_each_export_unit(filter, |e| {
+                assert_eq!(e.unit, units[seen]);
+                assert_eq!(e.source_lang, "ar");
+                seen += 1;
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, units.len());
+        }
+    }
+}

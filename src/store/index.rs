@@ -1,0 +1,355 @@
+//! The search index: the SQL side of lookup and concordance.
+//!
+//! `unit_index` (FTS5, `migrations/0002_search_index.sql`) holds the index terms of each unit's
+//! source and target ([`crate::search::terms`]); triggers on `units` keep it in step by calling
+//! `bitext_index_terms`, which [`register_functions`] defines on every connection bitext opens.
+//! The index only proposes unit ids; `search` reads the units and decides.
+
+use std::collections::HashSet;
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::Memory;
+use super::units::{UNIT_COLUMNS, Unit, unit_from_row};
+use crate::Lang;
+use crate::error::{Error, Result};
+
+/// Defines the SQL functions the schema's triggers call: `bitext_index_terms(text)`.
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "bitext_index_terms",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(bytes) => {
+                    crate::search::terms::index_terms(&String::from_utf8_lossy(bytes))
+                }
+                _ => String::new(),
+            })
+        },
+    )
+}
+
+/// One side of the units: the source or the target text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Source,
+    Target,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Source => "source",
+            Side::Target => "target",
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Source => Side::Target,
+            Side::Target => Side::Source,
+        }
+    }
+
+    /// This side's text of a unit.
+    pub fn of(self, unit: &Unit) -> &str {
+        match self {
+            Side::Source => &unit.source,
+            Side::Target => &unit.target,
+        }
+    }
+}
+
+/// Where the memory keeps text of one language: one side of the units, in every document or
+/// only in some (a memory may hold ar→en and en→ar documents).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub side: Side,
+    /// `None`: every document.
+    pub documents: Option<HashSet<i64>>,
+}
+
+impl Memory {
+    /// The sides that hold text in `lang`, over every document or over the one named.
+    pub fn scopes(&self, lang: Lang, document: Option<&str>) -> Result<Vec<Scope>> {
+        let only = document.map(|name| self.document_id(name)).transpose()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, source_lang, target_lang FROM documents")
+            .map_err(|e| self.fail(e))?;
+        let docs = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.fail(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.fail(e))?;
+        let is = |code: &str| Lang::parse(code).ok() == Some(lang);
+        let mut scopes = Vec::new();
+        for side in [Side::Source, Side::Target] {
+            let (mut with, mut without) = (HashSet::new(), 0);
+            for (id, source, target) in &docs {
+                if only.is_some_and(|o| o != *id) {
+                    continue;
+                }
+                let code = if side == Side::Source { source } else { target };
+                if is(code) {
+                    with.insert(*id);
+                } else {
+                    without += 1;
+                }
+            }
+            if with.is_empty() {
+                continue;
+            }
+            let documents = (without > 0 || only.is_some()).then_some(with);
+            scopes.push(Scope { side, documents });
+        }
+        Ok(scopes)
+    }
+
+    /// How many units hold `term` on `side`, from the index's vocabulary.
+    ///
+    /// The vocabulary counts by reading the term's whole entry: a frequent term costs as much
+    /// as its count (lookup reads entries itself, up to a cap).
+    pub fn term_units(&self, side: Side, term: &str) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc FROM unit_index_terms WHERE term = ?1 AND col = ?2")
+            .map_err(|e| self.fail(e))?;
+        let n: Option<i64> = stmt
+            .query_row(params![term, side.as_str()], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+
+    /// Calls `f` with the id of each unit in `scope` whose side matches the FTS5 `expression`
+    /// (over index terms), in id order, until `f` returns false.
+    pub fn index_matches(
+        &self,
+        scope: &Scope,
+        expression: &str,
+        mut f: impl FnMut(i64) -> Result<bool>,
+    ) -> Result<()> {
+        let query = format!("{{{}}} : ({expression})", scope.side.as_str());
+        // a query the index cannot read is a plain SQLITE_ERROR with FTS5's message
+        let fail = |e: rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error {
+                    code: rusqlite::ErrorCode::Unknown,
+                    ..
+                },
+                Some(ref m),
+            ) => Error::invalid(format!("cannot search for that: {m}")),
+            e => self.fail(e),
+        };
+        match &scope.documents {
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT rowid FROM unit_index WHERE unit_index MATCH ?1")
+                    .map_err(fail)?;
+                let mut rows = stmt.query([&query]).map_err(fail)?;
+                while let Some(row) = rows.next().map_err(fail)? {
+                    if !f(row.get(0).map_err(fail)?)? {
+                        break;
+                    }
+                }
+            }
+            Some(documents) => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT f.rowid, u.document_id FROM unit_index f
+                         JOIN units u ON u.id = f.rowid WHERE unit_index MATCH ?1",
+                    )
+                    .map_err(fail)?;
+                let mut rows = stmt.query([&query]).map_err(fail)?;
+                while let Some(row) = rows.next().map_err(fail)? {
+                    let document: i64 = row.get(1).map_err(fail)?;
+                    if documents.contains(&document) && !f(row.get(0).map_err(fail)?)? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The unit with this id, if there is one (no error for a missing id).
+    pub fn find_unit(&self, id: i64) -> Result<Option<Unit>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id
+                 WHERE u.id = ?1"
+            ))
+            .map_err(|e| self.fail(e))?;
+        stmt.query_row([id], unit_from_row)
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// One side's text of a unit, if there is such a unit (cheaper than [`Memory::find_unit`]).
+    pub fn unit_text(&self, id: i64, side: Side) -> Result<Option<String>> {
+        let sql = match side {
+            Side::Source => "SELECT source FROM units WHERE id = ?1",
+            Side::Target => "SELECT target FROM units WHERE id = ?1",
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        stmt.query_row([id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// An estimate of the number of units, cheap on a large memory (the largest id).
+    pub fn unit_count_estimate(&self) -> Result<u64> {
+        let n: Option<i64> = self
+            .conn
+            .query_row("SELECT max(id) FROM units", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::fixtures::kazakhstan;
+
+    #[test]
+    fn the_index_follows_inserts_updates_and_deletes() {
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let all = Scope {
+            side: Side::Source,
+            documents: None,
+        };
+        let ids = |m: &Memory, expr: &str| {
+            let mut out = Vec::new();
+            m.index_matches(&all, expr, |id| {
+                out.push(id);
+                Ok(true)
+            })
+            .unwrap();
+            out
+        };
+        let said = ids(&m, "\"قال\"");
+        assert!(said.len() >= 3, "{said:?}");
+        // a short word behind a clitic: وفي is indexed as في too
+        assert!(!ids(&m, "\"في\"").is_empty());
+        m.conn
+            .execute("UPDATE units SET source = 'لا شيء' WHERE id = ?1", [said[0]])
+            .unwrap();
+        assert!(!ids(&m, "\"قال\"").contains(&said[0]));
+        assert_eq!(ids(&m, "\"شيء\""), [said[0]]);
+        m.conn
+            .execute("DELETE FROM units WHERE id = ?1", [said[0]])
+            .unwrap();
+        assert!(ids(&m, "\"شيء\"").is_empty());
+        assert_eq!(m.term_units(Side::Source, "شيء").unwrap(), 0);
+        assert!(m.term_units(Side::Source, "قال").unwrap() >= 2);
+        assert_eq!(m.term_units(Side::Target, "قال").unwrap(), 0);
+    }
+
+    #[test]
+    fn deleting_a_document_empties_its_part_of_the_index() {
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        assert!(m.term_units(Side::Target, "tokayev").unwrap() > 0);
+        m.conn.execute("DELETE FROM documents", []).unwrap();
+        assert_eq!(m.term_units(Side::Target, "tokayev").unwrap(), 0);
+    }
+
+    #[test]
+    fn scopes_follow_the_languages_of_the_documents() {
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let ar = m.scopes(Lang::Ar, None).unwrap();
+        assert_eq!(
+            ar,
+            [Scope {
+                side: Side::Source,
+                documents: None
+            }]
+        );
+        let en = m.scopes(Lang::En, Some("kazakhstan-2022")).unwrap();
+        assert_eq!(en.len(), 1);
+        assert_eq!(en[0].side, Side::Target);
+        assert_eq!(en[0].documents.as_ref().unwrap().len(), 1);
+        assert!(matches!(
+            m.scopes(Lang::En, Some("nope")),
+            Err(Error::UnknownDocument(_))
+        ));
+    }
+
+    #[test]
+    fn a_version_1_memory_is_indexed_when_opened() {
+        // a memory written before the index existed: schema 1 only, with a unit in it
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(crate::store::migrate::MIGRATIONS[0].2)
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1; PRAGMA application_id = 1651078264;
+             INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+             VALUES ('old', 'ar', 'en', 't', 'u');
+             INSERT INTO units (id, document_id, position, source, target, score, created,
+                 created_by, changed, changed_by)
+             VALUES (7, 1, 0, 'وقال توقاييف', 'Tokayev said', 0.25, 't', 'u', 't', 'u');",
+        )
+        .unwrap();
+        drop(conn);
+        let m = Memory::open_existing(&path).unwrap();
+        let unit = m.unit(7).unwrap();
+        assert_eq!(
+            (unit.source.as_str(), unit.score),
+            ("وقال توقاييف", Some(0.25))
+        );
+        assert_eq!(m.term_units(Side::Source, "قال").unwrap(), 1);
+        assert_eq!(m.term_units(Side::Target, "tokayev").unwrap(), 1);
+        // ids are never handed out again, even after the largest is deleted
+        m.conn
+            .execute("DELETE FROM units WHERE id = 7", [])
+            .unwrap();
+        m.conn
+            .execute(
+                "INSERT INTO units (document_id, position, source, target, created, created_by,
+                     changed, changed_by) VALUES (1, 0, 'a', 'b', 't', 'u', 't', 'u')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(m.conn.last_insert_rowid(), 8);
+    }
+
+    #[test]
+    fn a_bad_expression_is_a_clear_error() {
+        let m = Memory::open_in_memory().unwrap();
+        let all = Scope {
+            side: Side::Source,
+            documents: None,
+        };
+        let err = m
+            .index_matches(&all, "\"unclosed", |_| Ok(true))
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot search for that"),
+            "{err}"
+        );
+    }
+}
