@@ -15,6 +15,10 @@ use bitext::align::{Config, Training, align_corpus};
 use bitext::eval::score;
 use bitext::segment;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{dev_documents, peak_memory_mb, reset_peak_memory};
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -25,8 +29,7 @@ fn main() {
     } else {
         sizes
     };
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/devdata/hard");
-    let docs = load(dir);
+    let docs = load("hard");
     println!("| sentences a side | lexical pass | time | peak memory | strict F1 |");
     println!("|---:|---|---:|---:|---:|");
     for &size in &sizes {
@@ -67,13 +70,8 @@ struct Doc {
     gold: Vec<IndexBead>,
 }
 
-fn load(dir: &str) -> Vec<Doc> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e} (the benchmark needs ../shared/devdata)"))
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    names
+fn load(variant: &str) -> Vec<Doc> {
+    dev_documents(variant)
         .iter()
         .map(|d| {
             let read = |f: &str| std::fs::read_to_string(d.join(f)).unwrap();
@@ -108,20 +106,4 @@ fn build(docs: &[Doc], size: usize) -> (Vec<String>, Vec<String>, Vec<IndexBead>
         }));
     }
     (ar, en, gold)
-}
-
-fn reset_peak_memory() {
-    // writing 5 to clear_refs resets the peak resident set size (Linux)
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mb() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or("?".to_string(), |kb| format!("{:.0}", kb / 1024.0))
 }

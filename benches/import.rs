@@ -13,13 +13,17 @@
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use bitext::Lang;
 use bitext::exchange::{self, Format};
 use bitext::store::{ImportOptions, Memory, UnitFilter};
 use indicatif::ProgressBar;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{clean_pairs, peak_memory_mb, reset_peak_memory};
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()
@@ -31,10 +35,7 @@ fn main() {
     } else {
         sizes
     };
-    let pairs = load(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/devdata/clean"
-    ));
+    let pairs = clean_pairs();
     let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&cache).unwrap();
     println!("| units | step | file | time | units/s | peak memory |");
@@ -154,8 +155,7 @@ fn main() {
 
 /// Runs `f`, returning its value, its wall time and the peak resident memory while it ran.
 fn measure<T>(f: impl FnOnce() -> T) -> (T, f64, String) {
-    // writing 5 to clear_refs resets the peak resident set size (Linux)
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    reset_peak_memory();
     let start = Instant::now();
     let value = f();
     (value, start.elapsed().as_secs_f64(), peak_memory_mb())
@@ -167,26 +167,6 @@ fn report(size: usize, step: &str, file: &Path, seconds: f64, peak: String) {
         "| {size} | {step} | {mb:.0} MB | {seconds:.2} s | {:.0} | {peak} MB |",
         size as f64 / seconds
     );
-}
-
-/// The 1-1 sentence pairs of the clean development documents.
-fn load(dir: &str) -> Vec<(String, String)> {
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e} (the benchmark needs ../shared/devdata)"))
-        .map(|e| e.unwrap().path())
-        .collect();
-    docs.sort();
-    let mut pairs = Vec::new();
-    for d in docs {
-        let ar = std::fs::read_to_string(d.join("ar.txt")).unwrap();
-        let en = std::fs::read_to_string(d.join("en.txt")).unwrap();
-        pairs.extend(
-            ar.lines()
-                .zip(en.lines())
-                .map(|(a, e)| (a.to_string(), e.to_string())),
-        );
-    }
-    pairs
 }
 
 /// Writes a TMX of `size` units as bitext exports them.
@@ -230,15 +210,4 @@ fn generate(path: &Path, pairs: &[(String, String)], size: usize) {
     out.flush().unwrap();
     drop(out);
     std::fs::rename(&part, path).unwrap();
-}
-
-fn peak_memory_mb() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or("?".to_string(), |kb| format!("{:.0}", kb / 1024.0))
 }

@@ -27,6 +27,10 @@ use bitext::search::score::similarity;
 use bitext::segment::{self, Span};
 use bitext::store::{Memory, NewDocument, UnitFilter};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{clean_pairs, peak_memory_mb, reset_peak_memory};
+
 const DOCUMENT_UNITS: usize = 50_000;
 const QUERIES: usize = 1000;
 
@@ -40,7 +44,7 @@ fn main() {
     } else {
         sizes
     };
-    let pairs = load();
+    let pairs = clean_pairs();
     println!("| units | query | median | 95th percentile | peak memory | found |");
     println!("|---:|---|---:|---:|---:|---:|");
     for size in sizes {
@@ -125,27 +129,6 @@ fn row(size: usize, what: &str, times: &mut [f64], peak: &str, found: &str) {
         at(0.5),
         at(0.95)
     );
-}
-
-/// The sentence pairs of the clean development documents.
-fn load() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/devdata/clean");
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e} (the benchmark needs ../shared/devdata)"))
-        .map(|e| e.unwrap().path())
-        .collect();
-    docs.sort();
-    let mut pairs = Vec::new();
-    for d in docs {
-        let ar = std::fs::read_to_string(d.join("ar.txt")).unwrap();
-        let en = std::fs::read_to_string(d.join("en.txt")).unwrap();
-        for (a, e) in ar.lines().zip(en.lines()) {
-            if !a.trim().is_empty() && !e.trim().is_empty() {
-                pairs.push((a.trim().to_string(), e.trim().to_string()));
-            }
-        }
-    }
-    pairs
 }
 
 /// The memory of `size` units, built unless a previous run left it.
@@ -289,20 +272,4 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-}
-
-fn reset_peak_memory() {
-    // writing 5 to clear_refs resets the peak resident set size (Linux)
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mb() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or("?".to_string(), |kb| format!("{:.0}", kb / 1024.0))
 }

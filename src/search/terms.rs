@@ -56,8 +56,8 @@ pub fn key(words: &[Word]) -> String {
 /// then the article (`ال`, whose alef drops after `ل`: `للحكومه` = `ل` + `الحكومه`) — as long
 /// as at least two letters are left. Words in other scripts have one form, themselves.
 ///
-/// `والحكومه` → `والحكومه`, `الحكومه`, `حكومه`; `للحكومه` → `للحكومه`, `لحكومه`, `الحكومه`,
-/// `حكومه`; `وفي` → `وفي`, `في`.
+/// `والحكومه` → `والحكومه`, `الحكومه`, `حكومه`; `للحكومه` → `للحكومه`, `لحكومه`, `حكومه`
+/// (its article form `الحكومه` is not a suffix; matching checks it apart); `وفي` → `وفي`, `في`.
 pub fn forms(word: &str) -> Vec<&str> {
     fn push<'a>(out: &mut Vec<&'a str>, form: &'a str) {
         if form.chars().count() >= MIN_FORM_CHARS && !out.contains(&form) {

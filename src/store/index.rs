@@ -338,6 +338,50 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_memory_is_reindexed_with_the_ascii_tokenizer() {
+        // a memory at schema 3, its index written by the unicode61 tokenizer
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        let conn = Connection::open(&path).unwrap();
+        register_functions(&conn).unwrap();
+        for (_, _, sql) in &crate::store::migrate::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 3; PRAGMA application_id = 1651078264;
+             INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+             VALUES ('old', 'ar', 'en', 't', 'u');
+             INSERT INTO units (id, document_id, position, source, target, created,
+                 created_by, changed, changed_by)
+             VALUES (3, 1, 0, 'للحكومة ٢٬٥٠٠', 'The GOVERNMENT’s 2,500', 't', 'u', 't', 'u');",
+        )
+        .unwrap();
+        drop(conn);
+        let m = Memory::open_existing(&path).unwrap();
+        let sql: String = m
+            .conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'unit_index'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(sql.contains("tokenize = 'ascii'"), "{sql}");
+        for term in ["للحكومه", "حكومه", "500"] {
+            assert_eq!(m.term_units(Side::Source, term).unwrap(), 1, "{term}");
+        }
+        for term in ["government", "500"] {
+            assert_eq!(m.term_units(Side::Target, term).unwrap(), 1, "{term}");
+        }
+        // and the triggers of version 2 keep the rebuilt index in step
+        m.conn
+            .execute("UPDATE units SET target = 'the cabinet' WHERE id = 3", [])
+            .unwrap();
+        assert_eq!(m.term_units(Side::Target, "government").unwrap(), 0);
+        assert_eq!(m.term_units(Side::Target, "cabinet").unwrap(), 1);
+    }
+
+    #[test]
     fn a_bad_expression_is_a_clear_error() {
         let m = Memory::open_in_memory().unwrap();
         let all = Scope {

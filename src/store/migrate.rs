@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_interchange.sql",
         include_str!("../../migrations/0003_interchange.sql"),
     ),
+    (
+        4,
+        "0004_index_tokenizer.sql",
+        include_str!("../../migrations/0004_index_tokenizer.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
