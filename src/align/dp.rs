@@ -157,14 +157,33 @@ pub struct Decoded {
 
 /// Finds the cheapest path through `band` with beads of `shapes`, whose cost from cell `(i, j)`
 /// is `cost(i, j, shape_index)` (infinite for an impossible bead). With `posteriors`, each bead
-/// of the path also gets its posterior probability, the costs divided by `temperature`.
+/// of the path also gets its posterior probability, the costs divided by `temperature`; the
+/// backward sums for those run on a second thread beside the forward pass.
 pub fn decode(
     band: &Band,
     shapes: &[Shape],
-    cost: impl Fn(usize, usize, usize) -> f64,
+    cost: impl Fn(usize, usize, usize) -> f64 + Sync,
     posteriors: bool,
     temperature: f64,
 ) -> Decoded {
+    if !posteriors {
+        return forward(band, shapes, &cost, None, temperature);
+    }
+    std::thread::scope(|scope| {
+        let beta = scope.spawn(|| backward(band, shapes, &cost, temperature));
+        forward(band, shapes, &cost, Some(beta), temperature)
+    })
+}
+
+/// The forward pass: best path and, when the backward sums are coming, posteriors.
+fn forward(
+    band: &Band,
+    shapes: &[Shape],
+    cost: &(impl Fn(usize, usize, usize) -> f64 + Sync),
+    beta: Option<std::thread::ScopedJoinHandle<'_, Vec<f64>>>,
+    temperature: f64,
+) -> Decoded {
+    let posteriors = beta.is_some();
     let (n, m) = (band.n, band.m);
     let cells = band.cells();
     let mut best = vec![f64::INFINITY; cells];
@@ -237,8 +256,8 @@ pub fn decode(
     }
     steps.reverse();
 
-    if posteriors {
-        let beta = backward(band, shapes, &cost, temperature);
+    if let Some(beta) = beta {
+        let beta = beta.join().expect("backward pass thread");
         let z = alpha[band.index(n, m).expect("end in band")];
         for step in &mut steps {
             let from = band.index(step.i, step.j).expect("in band");

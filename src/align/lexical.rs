@@ -123,9 +123,16 @@ impl Lexicon {
         if corpus.is_empty() {
             return lex;
         }
-        lex.forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts);
-        let reversed: Vec<(Vec<u32>, Vec<u32>)> = corpus.into_iter().map(|(s, t)| (t, s)).collect();
-        lex.backward = em(&reversed, lex.tgt.counts.len(), &lex.src.counts);
+        // the two directions are independent: one thread each
+        let reversed: Vec<(Vec<u32>, Vec<u32>)> =
+            corpus.iter().map(|(s, t)| (t.clone(), s.clone())).collect();
+        let (forward, backward) = std::thread::scope(|scope| {
+            let backward = scope.spawn(|| em(&reversed, lex.tgt.counts.len(), &lex.src.counts));
+            let forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts);
+            (forward, backward.join().expect("EM thread"))
+        });
+        lex.forward = forward;
+        lex.backward = backward;
         lex
     }
 
@@ -285,33 +292,41 @@ impl BeadTable {
             .map(|t| lexicon.ids(t, tl, &lexicon.tgt))
             .collect();
         let band = &table.band;
-        let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
-        for w in 1..=MAX_SIDE {
-            for i in 0..src.len().saturating_sub(w - 1) {
-                let window = &src[i..i + w];
-                let words = acc.load(&lexicon.forward, window);
-                for j in band.row(i) {
-                    if j < tgt.len() {
-                        let k = band.index(i, j).expect("in band");
-                        table.forward[w - 1][k] = acc.llr(&lexicon.forward, &tgt[j], words) as f32;
+        let fill_forward = |forward: &mut Vec<Vec<f32>>| {
+            let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
+            for w in 1..=MAX_SIDE {
+                for i in 0..src.len().saturating_sub(w - 1) {
+                    let window = &src[i..i + w];
+                    let words = acc.load(&lexicon.forward, window);
+                    for j in band.row(i) {
+                        if j < tgt.len() {
+                            let k = band.index(i, j).expect("in band");
+                            forward[w - 1][k] = acc.llr(&lexicon.forward, &tgt[j], words) as f32;
+                        }
                     }
                 }
             }
-        }
-        let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
-        for w in 1..=MAX_SIDE {
-            for j in 0..tgt.len().saturating_sub(w - 1) {
-                let window = &tgt[j..j + w];
-                let words = acc.load(&lexicon.backward, window);
-                for i in band.column(j) {
-                    if i < src.len() {
-                        let k = band.index(i, j).expect("in band");
-                        table.backward[w - 1][k] =
-                            acc.llr(&lexicon.backward, &src[i], words) as f32;
+        };
+        let fill_backward = |backward: &mut Vec<Vec<f32>>| {
+            let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
+            for w in 1..=MAX_SIDE {
+                for j in 0..tgt.len().saturating_sub(w - 1) {
+                    let window = &tgt[j..j + w];
+                    let words = acc.load(&lexicon.backward, window);
+                    for i in band.column(j) {
+                        if i < src.len() {
+                            let k = band.index(i, j).expect("in band");
+                            backward[w - 1][k] = acc.llr(&lexicon.backward, &src[i], words) as f32;
+                        }
                     }
                 }
             }
-        }
+        };
+        // the two directions are independent: one thread each
+        std::thread::scope(|scope| {
+            scope.spawn(|| fill_backward(&mut table.backward));
+            fill_forward(&mut table.forward);
+        });
         table
     }
 
