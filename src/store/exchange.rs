@@ -10,14 +10,17 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
 use std::path::Path;
+use std::sync::mpsc;
 
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, ToSql, TransactionBehavior, params};
 
+use super::index::TermCache;
 use super::units::filter_clause;
 use super::{Memory, Status, Unit, UnitFilter, db_error, now};
 use crate::Lang;
 use crate::error::{Error, Result};
+use crate::search::terms::index_terms;
 
 /// A unit as an interchange file gives it: only the two texts are required, everything else
 /// falls back to the import's defaults.
@@ -111,6 +114,8 @@ pub struct ImportSink<'t> {
     staged_ids: HashSet<i64>,
     /// Units staged and not yet moved into `units`.
     staged: usize,
+    /// The staged units' index terms, computed on another thread.
+    ahead: TermsAhead<'t>,
     report: ImportReport,
 }
 
@@ -168,7 +173,8 @@ impl Memory {
         self.conn
             .pragma_update(Some("temp"), "cache_size", -32768)
             .map_err(fail)?;
-        let result = import_in_transaction(&mut self.conn, &path, options, feed);
+        let result = import_in_transaction(&mut self.conn, &path, &self.terms, options, feed);
+        self.terms.clear();
         self.conn
             .pragma_update(None, "cache_size", cache)
             .map_err(fail)?;
@@ -182,6 +188,7 @@ impl Memory {
 fn import_in_transaction(
     conn: &mut Connection,
     path: &Path,
+    cache: &TermCache,
     options: &ImportOptions,
     feed: impl FnOnce(&mut ImportSink) -> Result<()>,
 ) -> Result<ImportReport> {
@@ -189,18 +196,91 @@ fn import_in_transaction(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(fail)?;
-    let report = {
-        let mut sink = ImportSink::new(&tx, options)?;
+    // A second thread computes the search index's terms of the texts while this one reads the
+    // file and stages units; the index triggers then find them in `cache`.
+    let report = std::thread::scope(|scope| {
+        let (texts, worker_texts) = mpsc::channel::<Vec<String>>();
+        let (worker_terms, terms) = mpsc::channel::<Vec<(String, String)>>();
+        scope.spawn(move || {
+            for chunk in worker_texts {
+                let done = chunk
+                    .into_iter()
+                    .map(|text| {
+                        let t = index_terms(&text);
+                        (text, t)
+                    })
+                    .collect();
+                if worker_terms.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        let ahead = TermsAhead {
+            texts,
+            terms,
+            chunk: Vec::new(),
+            pending: 0,
+            cache,
+        };
+        let mut sink = ImportSink::new(&tx, options, ahead)?;
         feed(&mut sink)?;
         sink.finish()?;
-        sink.report
-    };
+        Ok::<_, Error>(sink.report)
+        // the sink, and with it the sender, is dropped here: the worker's loop ends
+    })?;
     tx.commit().map_err(fail)?;
     Ok(report)
 }
 
+/// Texts on their way to the terms thread, and their terms on the way back.
+struct TermsAhead<'t> {
+    texts: mpsc::Sender<Vec<String>>,
+    terms: mpsc::Receiver<Vec<(String, String)>>,
+    /// Texts not sent yet.
+    chunk: Vec<String>,
+    /// Chunks sent and not received back.
+    pending: usize,
+    cache: &'t TermCache,
+}
+
+impl TermsAhead<'_> {
+    /// Texts sent to the worker at a time.
+    const CHUNK: usize = 1024;
+
+    fn push(&mut self, source: &str, target: &str) {
+        self.chunk.push(source.to_string());
+        self.chunk.push(target.to_string());
+        if self.chunk.len() >= Self::CHUNK {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        if !self.chunk.is_empty() && self.texts.send(std::mem::take(&mut self.chunk)).is_ok() {
+            self.pending += 1;
+        }
+    }
+
+    /// Waits for the terms of every text pushed so far and puts them in the cache. Should the
+    /// worker be gone, the triggers compute what is missing.
+    fn gather(&mut self) {
+        self.send();
+        while self.pending > 0 {
+            match self.terms.recv() {
+                Ok(done) => self.cache.extend(done),
+                Err(_) => break,
+            }
+            self.pending -= 1;
+        }
+    }
+}
+
 impl<'t> ImportSink<'t> {
-    fn new(tx: &'t Connection, options: &'t ImportOptions) -> Result<ImportSink<'t>> {
+    fn new(
+        tx: &'t Connection,
+        options: &'t ImportOptions,
+        ahead: TermsAhead<'t>,
+    ) -> Result<ImportSink<'t>> {
         let seen = if options.keep_duplicates {
             None
         } else {
@@ -245,6 +325,7 @@ impl<'t> ImportSink<'t> {
             used_ids,
             staged_ids: HashSet::new(),
             staged: 0,
+            ahead,
             report: ImportReport::default(),
         })
     }
@@ -340,6 +421,7 @@ impl<'t> ImportSink<'t> {
             unit.tmx_extras,
         ])?;
         if stage == STAGE_UNIT {
+            self.ahead.push(&unit.source, &unit.target);
             self.staged += 1;
             if self.staged >= BATCH {
                 self.flush()?;
@@ -361,11 +443,14 @@ impl<'t> ImportSink<'t> {
     /// getting new ones.
     fn flush(&mut self) -> Result<()> {
         if self.staged > 0 {
-            self.tx.execute_batch(&format!(
+            self.ahead.gather();
+            let moved = self.tx.execute_batch(&format!(
                 "INSERT INTO units ({COLUMNS}) SELECT {COLUMNS} FROM temp.import_units
                     ORDER BY id IS NULL, rowid;
                  DELETE FROM temp.import_units;"
-            ))?;
+            ));
+            self.ahead.cache.clear();
+            moved?;
             self.staged = 0;
             self.staged_ids.clear();
         }
@@ -567,6 +652,7 @@ impl Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::index::Side;
 
     fn options() -> ImportOptions {
         ImportOptions {
@@ -585,6 +671,89 @@ mod tests {
             target: target.into(),
             ..ImportUnit::default()
         }
+    }
+
+    /// The search index's vocabulary: every term with its column and how many units hold it.
+    fn vocabulary(m: &Memory) -> Vec<(String, String, i64)> {
+        m.conn
+            .prepare("SELECT term, col, doc FROM unit_index_terms ORDER BY term, col")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|row| row.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_terms_computed_ahead_are_the_ones_the_triggers_use() {
+        // a fake entry in the cache is what the trigger indexes: the cache is really used
+        let m = Memory::open_in_memory().unwrap();
+        m.terms
+            .extend(vec![("نص".to_string(), "faketerm".to_string())]);
+        m.conn
+            .execute_batch(
+                "INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+                 VALUES ('d', 'ar', 'en', 't', 'u');
+                 INSERT INTO units (document_id, position, source, target, created, created_by,
+                     changed, changed_by) VALUES (1, 0, 'نص', 'text', 't', 'u', 't', 'u');",
+            )
+            .unwrap();
+        assert_eq!(m.term_units(Side::Source, "faketerm").unwrap(), 1);
+        assert_eq!(m.term_units(Side::Source, "نص").unwrap(), 0);
+    }
+
+    #[test]
+    fn an_import_indexes_its_units_as_the_triggers_alone_would() {
+        // more units than a batch, so that several batches go through the terms thread
+        let texts: Vec<(String, String)> = (0..BATCH + 700)
+            .map(|k| {
+                (
+                    format!("وقال لتوقاييف إنّ الحكومة {} «أطلقت» النار", k % 997),
+                    format!("Tokayev's government fired {} shots, U.S. said", k % 991),
+                )
+            })
+            .collect();
+        let mut imported = Memory::open_in_memory().unwrap();
+        let report = imported
+            .import_units(
+                &ImportOptions {
+                    keep_duplicates: true,
+                    ..options()
+                },
+                |sink| {
+                    for (s, t) in &texts {
+                        sink.add(pair(s, t))?;
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(report.imported as usize, texts.len());
+        assert!(imported.terms.is_empty());
+
+        // the same units written one by one: the triggers compute every term themselves
+        let plain = Memory::open_in_memory().unwrap();
+        plain
+            .conn
+            .execute(
+                "INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+                 VALUES ('d', 'ar', 'en', 't', 'u')",
+                [],
+            )
+            .unwrap();
+        for (k, (s, t)) in texts.iter().enumerate() {
+            plain
+                .conn
+                .execute(
+                    "INSERT INTO units (document_id, position, source, target, created,
+                         created_by, changed, changed_by) VALUES (1, ?1, ?2, ?3, 't', 'u', 't', 'u')",
+                    params![k as i64, s, t],
+                )
+                .unwrap();
+        }
+        let (a, b) = (vocabulary(&imported), vocabulary(&plain));
+        assert!(a.len() > 1000, "{}", a.len());
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `bitext_index_terms`, which [`register_functions`] defines on every connection bitext opens.
 //! The index only proposes unit ids; `search` reads the units and decides.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
@@ -17,18 +18,57 @@ use super::units::{UNIT_COLUMNS, Unit, unit_from_row};
 use crate::Lang;
 use crate::error::{Error, Result};
 
-/// Defines the SQL functions the schema's triggers call: `bitext_index_terms(text)`.
-pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+/// Index terms computed ahead of the triggers that need them, by text: a bulk import computes
+/// them on a second thread while it reads and stages units, and `bitext_index_terms` takes
+/// them from here instead of computing them again. The terms are a function of the text
+/// alone, so an entry can never be stale; the import empties the cache after each batch.
+#[derive(Debug, Default)]
+pub(crate) struct TermCache(Mutex<HashMap<String, String>>);
+
+impl TermCache {
+    /// Adds `(text, terms)` pairs.
+    pub(crate) fn extend(&self, entries: Vec<(String, String)>) {
+        self.lock().extend(entries);
+    }
+
+    /// Forgets every entry.
+    pub(crate) fn clear(&self) {
+        self.lock().clear();
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn take(&self, text: &str) -> Option<String> {
+        self.lock().remove(text)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        // the map holds plain data: a panic elsewhere cannot leave it inconsistent
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Defines the SQL functions the schema's triggers call: `bitext_index_terms(text)`, which
+/// takes the terms from `cache` when they were computed ahead, and otherwise computes them.
+pub(crate) fn register_functions(conn: &Connection, cache: Arc<TermCache>) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         "bitext_index_terms",
         1,
         FunctionFlags::SQLITE_UTF8
             | FunctionFlags::SQLITE_DETERMINISTIC
             | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
+        move |ctx| {
             Ok(match ctx.get_raw(0) {
                 ValueRef::Text(bytes) => {
-                    crate::search::terms::index_terms(&String::from_utf8_lossy(bytes))
+                    let text = String::from_utf8_lossy(bytes);
+                    cache
+                        .take(&text)
+                        .unwrap_or_else(|| crate::search::terms::index_terms(&text))
                 }
                 _ => String::new(),
             })
@@ -343,7 +383,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.db");
         let conn = Connection::open(&path).unwrap();
-        register_functions(&conn).unwrap();
+        register_functions(&conn, Arc::default()).unwrap();
         for (_, _, sql) in &crate::store::migrate::MIGRATIONS[..3] {
             conn.execute_batch(sql).unwrap();
         }

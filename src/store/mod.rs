@@ -11,6 +11,7 @@ pub mod migrate;
 mod units;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
@@ -114,6 +115,8 @@ pub fn now() -> String {
 pub struct Memory {
     conn: Connection,
     path: PathBuf,
+    /// Index terms computed ahead for the triggers (see [`index::TermCache`]).
+    terms: Arc<index::TermCache>,
 }
 
 impl Memory {
@@ -139,12 +142,14 @@ impl Memory {
     /// A memory that lives in RAM (for tests and dry runs).
     pub fn open_in_memory() -> Result<Memory> {
         let mut conn = Connection::open_in_memory()?;
-        index::register_functions(&conn)?;
+        let terms = Arc::<index::TermCache>::default();
+        index::register_functions(&conn, terms.clone())?;
         migrate::migrate(&mut conn, Path::new(":memory:"))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         Ok(Memory {
             conn,
             path: PathBuf::from(":memory:"),
+            terms,
         })
     }
 
@@ -164,7 +169,8 @@ impl Memory {
         debug_assert!(mode == "wal" || mode == "memory");
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail)?;
-        index::register_functions(&conn).map_err(fail)?;
+        let terms = Arc::<index::TermCache>::default();
+        index::register_functions(&conn, terms.clone()).map_err(fail)?;
         migrate::migrate(&mut conn, path).map_err(|e| match e {
             Error::Database(e) => db_error(path, e),
             other => other,
@@ -172,6 +178,7 @@ impl Memory {
         Ok(Memory {
             conn,
             path: path.to_path_buf(),
+            terms,
         })
     }
 
