@@ -1,6 +1,8 @@
 //! The command line as a translator uses it: segment, align, list, show and eval on the shipped
 //! article, and every kind of bad input the foundation promises to refuse cleanly.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -8,16 +10,9 @@ use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kazakhstan-2022");
+use common::{CORPUS, article_ar as ar, article_en as en};
+
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
-
-fn ar() -> PathBuf {
-    Path::new(CORPUS).join("ar.txt")
-}
-
-fn en() -> PathBuf {
-    Path::new(CORPUS).join("en.txt")
-}
 
 /// A scratch folder with a memory path in it; every command runs against that memory.
 struct Env {
@@ -46,13 +41,7 @@ impl Env {
     }
 
     fn bitext(&self) -> Command {
-        let mut cmd = Command::cargo_bin("bitext").unwrap();
-        cmd.current_dir(self.dir.path())
-            .env_remove("BITEXT_DB")
-            .env("USER", "tester")
-            .arg("--db")
-            .arg(self.db());
-        cmd
+        common::bitext(self.dir.path(), &self.db())
     }
 
     /// Aligns and stores the shipped article.
@@ -74,11 +63,7 @@ impl Env {
     /// Runs a command that must fail with exit `code` and one line on stderr containing `needle`.
     fn fails(&self, args: &[&str], code: i32, needle: &str) {
         let out = self.bitext().args(args).assert().code(code);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
-        assert!(stderr.starts_with("bitext: "), "{stderr}");
-        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
+        common::one_line_error(out.get_output(), &[needle]);
     }
 
     fn unit_count(&self) -> usize {

@@ -2,13 +2,16 @@
 //! JSON Lines — round trips that give back the same bytes, TMX from other tools, the external
 //! TMX check, and every kind of bad input refused with its line and column.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kazakhstan-2022");
+use common::CORPUS;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const CHECK_TMX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tmx/check-tmx");
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/unit.schema.json");
@@ -45,14 +48,8 @@ impl Env {
 
     /// `bitext --db DB ARGS…` in the scratch folder, as user "tester".
     fn bitext(&self, db: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("bitext").unwrap();
-        cmd.current_dir(self.dir.path())
-            .env_remove("BITEXT_DB")
-            .env("USER", "tester")
-            .env("NO_COLOR", "1")
-            .arg("--db")
-            .arg(self.path(db))
-            .args(args);
+        let mut cmd = common::bitext(self.dir.path(), &self.path(db));
+        cmd.args(args);
         cmd
     }
 
@@ -70,13 +67,7 @@ impl Env {
     /// every one of `needles`; returns that line.
     fn fails(&self, db: &str, args: &[&str], code: i32, needles: &[&str]) -> String {
         let out = self.bitext(db, args).assert().code(code);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
-        assert!(stderr.starts_with("bitext: "), "{stderr}");
-        for needle in needles {
-            assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
-        }
-        stderr
+        common::one_line_error(out.get_output(), needles)
     }
 
     /// Aligns and stores the shipped article in `db`.

@@ -2,13 +2,15 @@
 //! delete, history and undo — what each prints, and how each refuses bad input (one line on
 //! standard error, a non-zero exit, and the memory unchanged).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kazakhstan-2022");
+use common::CORPUS;
 
 /// The third sentence of the article, as stored (unit #3).
 const SENTENCE: &str = "وقال توقاييف إن \"200 ألف من رجال العصابات\" كانوا قد هاجموا ألماتي - التي تمثل مركزًا لمظاهرات احتجاجية على ارتفاع أسعار الوقود.";
@@ -37,14 +39,7 @@ impl Tm {
     }
 
     fn bitext(&self) -> Command {
-        let mut cmd = Command::cargo_bin("bitext").unwrap();
-        cmd.current_dir(self.dir.path())
-            .env_remove("BITEXT_DB")
-            .env("USER", "tester")
-            .env("NO_COLOR", "1")
-            .arg("--db")
-            .arg(self.db());
-        cmd
+        common::bitext(self.dir.path(), &self.db())
     }
 
     fn stdout(&self, args: &[&str]) -> String {
@@ -62,10 +57,7 @@ impl Tm {
     fn fails(&self, args: &[&str], code: i32, needle: &str) {
         let before = self.state();
         let out = self.bitext().args(args).assert().code(code);
-        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
-        assert!(stderr.starts_with("bitext: "), "{stderr}");
-        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
+        common::one_line_error(out.get_output(), &[needle]);
         assert!(out.get_output().stdout.is_empty());
         assert_eq!(self.state(), before, "{args:?} changed the memory");
     }
