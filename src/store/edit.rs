@@ -399,13 +399,7 @@ impl Memory {
             }
         };
         check_undoable(&tx, &target)?;
-        let document = target
-            .before
-            .iter()
-            .chain(&target.after)
-            .map(UnitRow::document_id)
-            .next()
-            .unwrap_or(0);
+        let document = document_of(&target.before, &target.after).unwrap_or(0);
         apply(&tx, &target.after, &target.before)?;
         check_order(&tx, document, &target.before)
             .map_err(|why| Error::invalid(format!("cannot undo change {}: {why}", target.id)))?;
@@ -475,13 +469,7 @@ impl Memory {
             .map_err(fail)?;
         let at = now();
         let plan = plan(&tx, &at)?;
-        let document = plan
-            .old
-            .iter()
-            .chain(&plan.new)
-            .map(UnitRow::document_id)
-            .next()
-            .unwrap_or(0);
+        let document = document_of(&plan.old, &plan.new).unwrap_or(0);
         let new_ids = apply(&tx, &plan.old, &plan.new)?;
         let mut after = Vec::with_capacity(new_ids.len());
         for id in new_ids {
@@ -674,10 +662,15 @@ fn merged_text(
     Ok(format!("{a} {b}"))
 }
 
+/// The document of a change's rows (every row of a change is of one document).
+fn document_of(before: &[UnitRow], after: &[UnitRow]) -> Option<i64> {
+    before.iter().chain(after).map(UnitRow::document_id).next()
+}
+
 /// Writes a change: the `old` rows become the `new` ones, and the units after them in their
 /// document move by the difference in number. Returns the ids of the new rows, in order.
 fn apply(tx: &Transaction, old: &[UnitRow], new: &[UnitRow]) -> Result<Vec<i64>> {
-    let Some(document) = old.iter().chain(new).map(UnitRow::document_id).next() else {
+    let Some(document) = document_of(old, new) else {
         return Ok(Vec::new());
     };
     let keep: HashSet<i64> = new.iter().filter_map(|r| r.int("id")).collect();
@@ -796,7 +789,7 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
         )));
     }
     let mine = target.units();
-    let document = target.before.first().map(UnitRow::document_id);
+    let document = document_of(&target.before, &target.after);
     let mut stmt = tx.prepare(&format!("{CHANGE_QUERY} WHERE c.id > ?1 ORDER BY c.id"))?;
     let later = stmt
         .query_map([id], change_from_row)?
@@ -808,13 +801,7 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
                 l.id, l.kind
             )));
         }
-        let same_document = l
-            .before
-            .iter()
-            .chain(&l.after)
-            .next()
-            .map(UnitRow::document_id)
-            == document;
+        let same_document = document_of(&l.before, &l.after) == document;
         if same_document && (l.moves_units() || target.moves_units()) {
             return Err(Error::invalid(format!(
                 "cannot undo change {id}: change {} ({}) came after it in the same document{}; undo that first",
