@@ -336,6 +336,55 @@ fn a_file_that_is_not_a_memory_is_refused() {
 }
 
 #[test]
+fn a_memory_locked_by_another_writer_is_refused_and_left_alone() {
+    let env = Env::new().with_article();
+    let before = env.json(&["list", "--json"]);
+    // another process holds the write lock (bitext waits 5 s for it, then gives up)
+    let other = rusqlite::Connection::open(env.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let tmx = env.path("article.tmx");
+    env.bitext()
+        .args(["export", "--format", "tmx", "-o"])
+        .arg(&tmx)
+        .assert()
+        .success(); // readers are not blocked
+    for args in [
+        vec!["edit", "1", "--note", "checked"],
+        vec!["import", tmx.to_str().unwrap(), "--keep-duplicates"],
+        vec![
+            "align",
+            "--replace",
+            ar().to_str().unwrap(),
+            en().to_str().unwrap(),
+        ],
+    ] {
+        env.fails(&args, 3, "is locked by another process");
+    }
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(env.json(&["list", "--json"]), before);
+}
+
+#[test]
+fn a_damaged_memory_is_refused_with_one_line() {
+    let env = Env::new().with_article();
+    // overwrite the middle of the file (the pages after the schema) with garbage
+    let mut bytes = std::fs::read(env.db()).unwrap();
+    assert!(bytes.len() > 16384, "{}", bytes.len());
+    let end = bytes.len() - 4096;
+    for b in &mut bytes[8192..end] {
+        *b = 0xA5;
+    }
+    std::fs::write(env.db(), &bytes).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["lookup", "قال توقاييف"],
+    ] {
+        env.fails(&args, 3, "damaged");
+    }
+}
+
+#[test]
 fn another_applications_database_is_refused() {
     let env = Env::new();
     let conn = rusqlite::Connection::open(env.db()).unwrap();
