@@ -47,10 +47,10 @@ pub struct Args {
 const PROGRESS_FROM: u64 = 4 << 20;
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    if let Some(name) = &args.document {
-        if name.trim().is_empty() {
-            return Err(Error::invalid("--document cannot be empty"));
-        }
+    if let Some(name) = &args.document
+        && name.trim().is_empty()
+    {
+        return Err(Error::invalid("--document cannot be empty"));
     }
     let size = std::fs::metadata(&args.file)
         .map_err(|e| Error::read(&args.file, e))?

@@ -78,7 +78,7 @@ pub(crate) fn write(
             out.write_all(b"\n").map_err(Error::Output)?;
         }
         written += 1;
-        if written % 512 == 0 {
+        if written.is_multiple_of(512) {
             progress.set_position(written);
         }
         Ok(())
@@ -403,7 +403,7 @@ impl Feeder<'_> {
             return Err(E::custom("the import stopped"));
         }
         self.units += 1;
-        if self.units % 1024 == 0 {
+        if self.units.is_multiple_of(1024) {
             self.progress.set_position(self.bytes.get());
         }
         Ok(())

@@ -75,7 +75,7 @@ pub(crate) fn write(
     memory.for_each_export_unit(filter, |unit| {
         write_tu(&mut w, &unit, srclang)?;
         written += 1;
-        if written % 512 == 0 {
+        if written.is_multiple_of(512) {
             progress.set_position(written);
         }
         Ok(())

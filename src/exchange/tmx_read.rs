@@ -89,12 +89,12 @@ fn open(path: &Path) -> Result<Input> {
         .any(|start| head.starts_with(start));
     // An ASCII-compatible encoding other than UTF-8 is known only from the declaration.
     let mut declared = None;
-    if head.starts_with(b"<?xml") {
-        if let Ok(Event::Decl(decl)) = Reader::from_reader(head).read_event_into(&mut Vec::new()) {
-            declared = decl
-                .encoder()
-                .filter(|e| e.is_ascii_compatible() && e.name() != "UTF-8");
-        }
+    if head.starts_with(b"<?xml")
+        && let Ok(Event::Decl(decl)) = Reader::from_reader(head).read_event_into(&mut Vec::new())
+    {
+        declared = decl
+            .encoder()
+            .filter(|e| e.is_ascii_compatible() && e.name() != "UTF-8");
     }
     if !utf16 && declared.is_none() {
         // past a byte-order mark, so that offsets count from the first character
@@ -187,7 +187,7 @@ pub(crate) fn read(
             Event::End(_) => {
                 let node = state.stack.pop().expect("quick-xml checks end tags");
                 state.leave(node, sink)?;
-                if node == Node::Tu && state.stats.units % 1024 == 0 {
+                if node == Node::Tu && state.stats.units.is_multiple_of(1024) {
                     progress.set_position(reader.buffer_position());
                 }
             }

@@ -604,16 +604,15 @@ fn sentences(
         return Ok(Vec::new());
     }
     let range = row.range(side);
-    if let Some(r) = &range {
-        if doc.original(tx, side, r)? == Some(text) {
-            if let Some(spans) = doc.spans(tx, side, r)? {
-                let base = spans[0].start;
-                return Ok(spans
-                    .into_iter()
-                    .map(|s| s.start - base..s.end - base)
-                    .collect());
-            }
-        }
+    if let Some(r) = &range
+        && doc.original(tx, side, r)? == Some(text)
+        && let Some(spans) = doc.spans(tx, side, r)?
+    {
+        let base = spans[0].start;
+        return Ok(spans
+            .into_iter()
+            .map(|s| s.start - base..s.end - base)
+            .collect());
     }
     let found: Vec<Range<usize>> = segment::split(text, doc.lang(side, text))
         .into_iter()
@@ -649,15 +648,13 @@ fn merged_text(
     if a.trim().is_empty() || b.trim().is_empty() {
         return Ok(if a.trim().is_empty() { b } else { a }.to_string());
     }
-    if let (Some(x), Some(y)) = (first.range(side), second.range(side)) {
-        if x.end == y.start
-            && doc.original(tx, side, &x)? == Some(a)
-            && doc.original(tx, side, &y)? == Some(b)
-        {
-            if let Some(both) = doc.original(tx, side, &(x.start..y.end))? {
-                return Ok(both.to_string());
-            }
-        }
+    if let (Some(x), Some(y)) = (first.range(side), second.range(side))
+        && x.end == y.start
+        && doc.original(tx, side, &x)? == Some(a)
+        && doc.original(tx, side, &y)? == Some(b)
+        && let Some(both) = doc.original(tx, side, &(x.start..y.end))?
+    {
+        return Ok(both.to_string());
     }
     Ok(format!("{a} {b}"))
 }

@@ -332,11 +332,11 @@ impl<'t> ImportSink<'t> {
 
     /// Stores one unit (or counts it as a duplicate). Returns whether it was stored.
     pub fn add(&mut self, unit: ImportUnit) -> Result<bool> {
-        if let Some(seen) = &mut self.seen {
-            if !seen.insert(fingerprint(&unit.source, &unit.target)) {
-                self.report.duplicates += 1;
-                return Ok(false);
-            }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(fingerprint(&unit.source, &unit.target))
+        {
+            self.report.duplicates += 1;
+            return Ok(false);
         }
         let name = match (&self.options.document, &unit.document) {
             (Some(forced), _) => forced.as_str(),
