@@ -217,7 +217,7 @@ impl Memory {
     ) -> Result<Change> {
         self.change_units(user, |tx, at| {
             let old = read_row(tx, id)?.ok_or(Error::UnknownUnit(id))?;
-            let doc = DocumentInfo::read(tx, old.document_id())?;
+            let doc = EditedDocument::read(tx, old.document_id())?;
             let mut first = old.clone();
             // the new unit: the same kind of row, without what belonged to the whole pair
             let mut second = UnitRow(Map::new());
@@ -287,7 +287,7 @@ impl Memory {
             let ra = read_row(tx, a)?.ok_or(Error::UnknownUnit(a))?;
             let rb = read_row(tx, b)?.ok_or(Error::UnknownUnit(b))?;
             if ra.document_id() != rb.document_id() {
-                let name = |r: &UnitRow| DocumentInfo::read(tx, r.document_id()).map(|d| d.name);
+                let name = |r: &UnitRow| EditedDocument::read(tx, r.document_id()).map(|d| d.name);
                 return Err(Error::invalid(format!(
                     "units {a} and {b} are in different documents ('{}' and '{}'): only neighbours in one document can be merged",
                     name(&ra)?,
@@ -317,7 +317,7 @@ impl Memory {
                     if between == 1 { "unit lies" } else { "units lie" }
                 )));
             }
-            let doc = DocumentInfo::read(tx, first.document_id())?;
+            let doc = EditedDocument::read(tx, first.document_id())?;
             let mut merged = first.clone();
             for side in [Side::Source, Side::Target] {
                 let range = match (first.range(side), second.range(side)) {
@@ -510,7 +510,7 @@ struct Plan {
 }
 
 /// A document's languages and texts, for splitting and merging.
-struct DocumentInfo {
+struct EditedDocument {
     id: i64,
     name: String,
     source_lang: String,
@@ -519,14 +519,14 @@ struct DocumentInfo {
     target_text: Option<String>,
 }
 
-impl DocumentInfo {
-    fn read(tx: &Transaction, id: i64) -> Result<DocumentInfo> {
+impl EditedDocument {
+    fn read(tx: &Transaction, id: i64) -> Result<EditedDocument> {
         Ok(tx.query_row(
             "SELECT id, name, source_lang, target_lang, source_text, target_text
              FROM documents WHERE id = ?1",
             [id],
             |r| {
-                Ok(DocumentInfo {
+                Ok(EditedDocument {
                     id: r.get(0)?,
                     name: r.get(1)?,
                     source_lang: r.get(2)?,
@@ -595,7 +595,7 @@ impl DocumentInfo {
 /// while the text is still theirs, else what the segmenter finds.
 fn sentences(
     tx: &Transaction,
-    doc: &DocumentInfo,
+    doc: &EditedDocument,
     row: &UnitRow,
     side: Side,
 ) -> Result<Vec<Range<usize>>> {
@@ -639,7 +639,7 @@ fn sentences(
 /// are still as aligned, else the two texts joined by a space.
 fn merged_text(
     tx: &Transaction,
-    doc: &DocumentInfo,
+    doc: &EditedDocument,
     first: &UnitRow,
     second: &UnitRow,
     side: Side,
@@ -949,9 +949,19 @@ const CHANGE_QUERY: &str = "SELECT c.id, c.kind, d.name, c.summary, c.user, c.at
     c.undone_by, c.before, c.after FROM changes c LEFT JOIN documents d ON d.id = c.document_id";
 
 fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
+    // a history row that does not parse is an error, never an empty change that undo would apply
     let rows = |k: usize| -> rusqlite::Result<Vec<UnitRow>> {
         let text: String = r.get(k)?;
-        Ok(serde_json::from_str(&text).unwrap_or_default())
+        serde_json::from_str(&text).map_err(|e| {
+            let id: i64 = r.get(0).unwrap_or_default();
+            let damaged =
+                std::io::Error::other(format!("change {id} of the history is damaged: {e}"));
+            rusqlite::Error::FromSqlConversionFailure(
+                k,
+                rusqlite::types::Type::Text,
+                Box::new(damaged),
+            )
+        })
     };
     Ok(Change {
         id: r.get(0)?,

@@ -536,6 +536,28 @@ fn a_change_that_moved_units_is_undone_only_in_order() {
 }
 
 #[test]
+fn a_damaged_history_row_stops_undo_and_changes_nothing() {
+    let mut m = memory();
+    let change = m.delete_unit(unit_at(&m, 4).id, "alice").unwrap();
+    m.conn
+        .execute(
+            "UPDATE changes SET before = '[{\"id\": 5, ' WHERE id = ?1",
+            [change.id],
+        )
+        .unwrap();
+    let units = dump(&m);
+    let err = m.undo(None, "alice").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("change {} of the history is damaged", change.id)),
+        "{err}"
+    );
+    assert_eq!(err.to_string().lines().count(), 1, "{err}");
+    assert_eq!(dump(&m), units);
+    assert!(m.history(None).is_err());
+}
+
+#[test]
 fn undo_refuses_units_changed_outside_the_history() {
     let mut m = memory();
     let u = unit_at(&m, 0);
