@@ -759,6 +759,12 @@ fn unknown_formats_and_missing_files_are_refused() {
         &["cannot read missing.tmx: no such file or directory"],
     );
     env.fails("a.db", &["import", "."], 1, &["directory"]);
+    env.fails(
+        "a.db",
+        &["import", "-", "--format", "jsonl"],
+        1,
+        &["not standard input"],
+    );
     // nothing was created by the failed imports
     assert!(!env.path("a.db").exists());
     // and a failed import into a new memory leaves no memory behind

@@ -52,6 +52,11 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     {
         return Err(Error::invalid("--document cannot be empty"));
     }
+    if args.file.as_os_str() == "-" && !args.file.exists() {
+        return Err(Error::invalid(
+            "import reads a file, not standard input: save the input to a file and name it",
+        ));
+    }
     let size = std::fs::metadata(&args.file)
         .map_err(|e| Error::read(&args.file, e))?
         .len();
