@@ -17,18 +17,10 @@ use bitext::segment;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{dev_documents, peak_memory_mb, reset_peak_memory};
+use support::{dev_documents, peak_memory_mb, reset_peak_memory, sizes};
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![20_000, 100_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes(&[20_000, 100_000]);
     let docs = load("hard");
     println!("| sentences a side | lexical pass | time | peak memory | strict F1 |");
     println!("|---:|---|---:|---:|---:|");

@@ -23,18 +23,10 @@ use indicatif::ProgressBar;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{clean_pairs, peak_memory_mb, reset_peak_memory};
+use support::{clean_pairs, peak_memory_mb, reset_peak_memory, sizes};
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes(&[1_000_000]);
     let pairs = clean_pairs();
     let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&cache).unwrap();
@@ -56,18 +48,7 @@ fn main() {
         };
 
         let mut memory = Memory::open(&scratch.path().join("tmx.db")).unwrap();
-        let (summary, seconds, peak) = measure(|| {
-            exchange::import(
-                &mut memory,
-                &tmx,
-                Some(Format::Tmx),
-                &options,
-                &ProgressBar::hidden(),
-            )
-            .unwrap()
-        });
-        assert_eq!(summary.imported as usize, size);
-        report(size, "import TMX", &tmx, seconds, peak);
+        timed_import(&mut memory, &tmx, Format::Tmx, &options, size, "import TMX");
 
         for (format, name) in [(Format::Tmx, "export.tmx"), (Format::Jsonl, "export.jsonl")] {
             let path = scratch.path().join(name);
@@ -115,42 +96,41 @@ fn main() {
                     .unwrap();
             }
         }
-        let mut memory_plain = Memory::open(&plain).unwrap();
-        let (summary, seconds, peak) = measure(|| {
-            exchange::import(
-                &mut memory_plain,
-                &tmx,
-                Some(Format::Tmx),
-                &options,
-                &ProgressBar::hidden(),
-            )
-            .unwrap()
-        });
-        assert_eq!(summary.imported as usize, size);
-        report(
+        timed_import(
+            &mut Memory::open(&plain).unwrap(),
+            &tmx,
+            Format::Tmx,
+            &options,
             size,
             "import TMX without the search index",
-            &tmx,
-            seconds,
-            peak,
         );
-        drop(memory_plain);
 
         let jsonl = scratch.path().join("export.jsonl");
-        let mut memory = Memory::open(&scratch.path().join("jsonl.db")).unwrap();
-        let (summary, seconds, peak) = measure(|| {
-            exchange::import(
-                &mut memory,
-                &jsonl,
-                Some(Format::Jsonl),
-                &options,
-                &ProgressBar::hidden(),
-            )
-            .unwrap()
-        });
-        assert_eq!(summary.imported as usize, size);
-        report(size, "import JSONL", &jsonl, seconds, peak);
+        timed_import(
+            &mut Memory::open(&scratch.path().join("jsonl.db")).unwrap(),
+            &jsonl,
+            Format::Jsonl,
+            &options,
+            size,
+            "import JSONL",
+        );
     }
+}
+
+/// Imports `file` into `memory`, checks that all `size` units landed, and reports the step.
+fn timed_import(
+    memory: &mut Memory,
+    file: &Path,
+    format: Format,
+    options: &ImportOptions,
+    size: usize,
+    step: &str,
+) {
+    let (summary, seconds, peak) = measure(|| {
+        exchange::import(memory, file, Some(format), options, &ProgressBar::hidden()).unwrap()
+    });
+    assert_eq!(summary.imported as usize, size);
+    report(size, step, file, seconds, peak);
 }
 
 /// Runs `f`, returning its value, its wall time and the peak resident memory while it ran.

@@ -29,21 +29,13 @@ use bitext::store::{Memory, NewDocument, UnitFilter};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{clean_pairs, peak_memory_mb, reset_peak_memory};
+use support::{clean_pairs, peak_memory_mb, reset_peak_memory, sizes};
 
 const DOCUMENT_UNITS: usize = 50_000;
 const QUERIES: usize = 1000;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.replace('_', "").parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000_000]
-    } else {
-        sizes
-    };
+    let sizes = sizes(&[1_000_000]);
     let pairs = clean_pairs();
     println!("| units | query | median | 95th percentile | peak memory | found |");
     println!("|---:|---|---:|---:|---:|---:|");

@@ -7,6 +7,19 @@
 
 use std::path::PathBuf;
 
+/// The sizes named on the command line (`cargo bench --bench X -- 20000 100_000`), or `default`.
+pub fn sizes(default: &[usize]) -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.replace('_', "").parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        default.to_vec()
+    } else {
+        sizes
+    }
+}
+
 /// The document folders of `../shared/devdata/VARIANT` (`clean`, `hard`), in name order.
 pub fn dev_documents(variant: &str) -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
