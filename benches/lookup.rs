@@ -22,10 +22,10 @@ use bitext::Lang;
 use bitext::align::Bead;
 use bitext::search::concordance::{Query, concordance};
 use bitext::search::lookup::{Options, lookup};
-use bitext::search::normalize::word_spans;
 use bitext::search::score::similarity;
 use bitext::segment::{self, Span};
 use bitext::store::{Memory, NewDocument, UnitFilter};
+use bitext::text::normalize::word_spans;
 
 #[path = "support/mod.rs"]
 mod support;

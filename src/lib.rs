@@ -13,6 +13,10 @@ pub mod lang;
 pub mod search;
 pub mod segment;
 pub mod store;
+pub mod text;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
 
 pub use error::{Error, Result};
 pub use lang::Lang;

@@ -19,8 +19,8 @@ use std::hash::{Hash, Hasher};
 use super::Weights;
 use super::dp::Band;
 use super::names;
-use super::numbers::numbers;
 use crate::Lang;
+use crate::text::numbers::numbers;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {

@@ -8,7 +8,7 @@
 //! and `P(t)` is the word's unigram probability; the mixture with `λ` bounds what an
 //! unexplained word can cost. The score is the mean of both directions' sums.
 //!
-//! Words are normalised as for matching ([`crate::search::normalize`]); Arabic clitics are
+//! Words are normalised as for matching ([`crate::text::normalize`]); Arabic clitics are
 //! split off (`والحكومة` → `حكومه`), English plurals folded (`protests` → `protest`).
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::Lang;
 use crate::align::Config;
 use crate::align::dp::Band;
-use crate::search::normalize::{normalize, split_words, stem};
+use crate::text::normalize::{normalize, split_words, stem};
 
 /// EM iterations.
 const ITERATIONS: usize = 5;

@@ -6,7 +6,7 @@
 //!
 //! * the bead's prior ([`SHAPES`]),
 //! * the Gale–Church length cost ([`length`]), ratio and variance taken from the document,
-//! * language-independent anchors ([`anchors`]): numbers in any script ([`numbers`]), names
+//! * language-independent anchors ([`anchors`]): numbers in any script ([`crate::text::numbers`]), names
 //!   romanised and compared by consonant skeleton ([`names`]), Latin-script words in the Arabic
 //!   text; and agreement in sentence-final stops, quotation, question and exclamation marks
 //!   ([`features`]),
@@ -23,7 +23,6 @@ pub mod features;
 pub mod length;
 pub mod lexical;
 pub mod names;
-pub mod numbers;
 
 use std::ops::Range;
 

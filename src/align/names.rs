@@ -8,7 +8,7 @@
 //! several (`kh`, `sh`, `th`, `ph`) become one class; letters English transliterations confuse
 //! (`g`/`j`, `k`/`q`/`c`, `f`/`v`, `b`/`p`) share a class.
 
-use crate::search::normalize::{normalize, split_words, stem};
+use crate::text::normalize::{normalize, split_words, stem};
 
 /// A name's consonant skeleton, for example `TKF` for both `Tokayev` and `توقاييف`.
 pub type Skeleton = Box<str>;

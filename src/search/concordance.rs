@@ -3,7 +3,7 @@
 //!
 //! A query is words and "quoted phrases". A unit is a hit when every word occurs somewhere in
 //! its side of the query's language, and every phrase occurs as consecutive words, in order.
-//! Words match as [`super::terms::occurs`] says: after normalisation, with Arabic clitics
+//! Words match as [`crate::text::terms::occurs`] says: after normalisation, with Arabic clitics
 //! tolerated (`قال` finds `وقال`); a word ending in `*` matches any word starting with it.
 //! The index proposes the units holding every word; each is then checked against its text, in
 //! id order, until enough hits are found.
@@ -12,11 +12,11 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::normalize::{Word, word_spans};
-use super::terms::{QueryWord, occurs};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::store::{Memory, Side, Status};
+use crate::text::normalize::{Word, word_spans};
+use crate::text::terms::{QueryWord, occurs};
 
 /// A parsed query: its parts, each a single word or a phrase (several words).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,7 +227,7 @@ pub fn concordance(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::fixtures::kazakhstan;
+    use crate::fixtures::kazakhstan;
 
     fn memory() -> Memory {
         let mut m = Memory::open_in_memory().unwrap();

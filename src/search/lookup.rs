@@ -24,12 +24,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::normalize::{Word, word_spans};
 use super::score::{differing_words, similarity, spans, surface};
-use super::terms::{self, quote};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::store::{Memory, Scope, Side, Unit};
+use crate::text::normalize::{Word, word_spans};
+use crate::text::terms::{self, quote};
 
 /// Units scored exactly per lookup.
 pub const CANDIDATES: usize = 150;
@@ -242,7 +242,7 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::fixtures::kazakhstan;
+    use crate::fixtures::kazakhstan;
 
     fn memory() -> Memory {
         let mut m = Memory::open_in_memory().unwrap();

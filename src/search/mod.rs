@@ -1,68 +1,11 @@
-//! Normalisation and matching: what "the same text" means for a translator.
+//! Matching: what "the same text" means for a translator.
 //!
-//! - [`normalize`]: the folding rules, applied for matching and indexing only.
-//! - [`terms`]: what the search index holds for a text, and when a text word matches a query word.
+//! Normalisation and index terms live a floor below, in [`crate::text`].
+//!
 //! - [`score`]: the fuzzy match percentage and the words that differ.
 //! - [`lookup`]: fuzzy lookup of a sentence in the memory.
 //! - [`concordance`]: finding a word or phrase inside stored sentences.
 
 pub mod concordance;
 pub mod lookup;
-pub mod normalize;
 pub mod score;
-pub mod terms;
-
-/// Memories to test with, built from the shipped article.
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use crate::Lang;
-    use crate::align::Bead;
-    use crate::store::{Memory, NewDocument};
-
-    pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kazakhstan-2022");
-
-    pub fn read(name: &str) -> String {
-        std::fs::read_to_string(format!("{CORPUS}/{name}")).unwrap()
-    }
-
-    /// Stores corpus/kazakhstan-2022 as document `kazakhstan-2022`, aligned as its gold file
-    /// says (18 units, two of them 1-2); returns the document id.
-    pub fn kazakhstan(memory: &mut Memory) -> i64 {
-        let ar = read("ar.txt");
-        let en = read("en.txt");
-        let ss = crate::segment::split(&ar, Lang::Ar);
-        let ts = crate::segment::split(&en, Lang::En);
-        let gold = crate::align::beads::parse(&read("gold.txt"), "gold.txt").unwrap();
-        let beads: Vec<Bead> = gold
-            .iter()
-            .map(|b| Bead {
-                source: range(&b.source),
-                target: range(&b.target),
-                score: 0.9,
-            })
-            .collect();
-        memory
-            .add_document(
-                &NewDocument {
-                    name: "kazakhstan-2022",
-                    source_lang: Lang::Ar,
-                    target_lang: Lang::En,
-                    source_text: &ar,
-                    target_text: &en,
-                    source_sentences: &ss,
-                    target_sentences: &ts,
-                    beads: &beads,
-                },
-                false,
-                "tester",
-            )
-            .unwrap()
-    }
-
-    fn range(indices: &[usize]) -> std::ops::Range<usize> {
-        match (indices.first(), indices.last()) {
-            (Some(&a), Some(&b)) => a..b + 1,
-            _ => 0..0,
-        }
-    }
-}

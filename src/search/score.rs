@@ -1,6 +1,6 @@
 //! The fuzzy match percentage, as CAT tools show it, and the words that differ.
 //!
-//! The percentage compares the normalised words of two texts (see [`super::normalize`]):
+//! The percentage compares the normalised words of two texts (see [`crate::text::normalize`]):
 //!
 //! ```text
 //! d       = word-level Levenshtein distance (insert, delete or replace one word costs 1)
@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::normalize::Word;
+use crate::text::normalize::Word;
 
 /// How similar a text is to a stored one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub fn spans(words: &[Word], which: &[usize]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::normalize::word_spans;
+    use crate::text::normalize::word_spans;
 
     fn score(a: &str, b: &str) -> Similarity {
         let wa = word_spans(a);

@@ -20,7 +20,7 @@ use super::units::filter_clause;
 use super::{Memory, Status, Unit, UnitFilter, db_error, now};
 use crate::Lang;
 use crate::error::{Error, Result};
-use crate::search::terms::index_terms;
+use crate::text::terms::index_terms;
 
 /// A unit as an interchange file gives it: only the two texts are required, everything else
 /// falls back to the import's defaults.

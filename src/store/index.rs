@@ -1,7 +1,7 @@
 //! The search index: the SQL side of lookup and concordance.
 //!
 //! `unit_index` (FTS5, `migrations/0002_search_index.sql`) holds the index terms of each unit's
-//! source and target ([`crate::search::terms`]); triggers on `units` keep it in step by calling
+//! source and target ([`crate::text::terms`]); triggers on `units` keep it in step by calling
 //! `bitext_index_terms`, which [`register_functions`] defines on every connection bitext opens.
 //! The index only proposes unit ids; `search` reads the units and decides.
 
@@ -68,7 +68,7 @@ pub(crate) fn register_functions(conn: &Connection, cache: Arc<TermCache>) -> ru
                     let text = String::from_utf8_lossy(bytes);
                     cache
                         .take(&text)
-                        .unwrap_or_else(|| crate::search::terms::index_terms(&text))
+                        .unwrap_or_else(|| crate::text::terms::index_terms(&text))
                 }
                 _ => String::new(),
             })
@@ -269,7 +269,7 @@ impl Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::fixtures::kazakhstan;
+    use crate::fixtures::kazakhstan;
 
     #[test]
     fn the_index_follows_inserts_updates_and_deletes() {

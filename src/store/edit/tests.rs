@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::search::fixtures::kazakhstan;
+use crate::fixtures::kazakhstan;
 use crate::store::{NewDocument, UnitFilter};
 
 fn memory() -> Memory {

@@ -144,7 +144,7 @@ pub fn occurs(w: &str, q: &QueryWord) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     fn q(word: &str) -> QueryWord {
         QueryWord {

@@ -15,7 +15,7 @@
 //! differences do not count (`«إطلاق النار»؛` and `"إطلاق  النار"` are the same two words);
 //! [`word_spans`] does the same and says where each word is in the original text. [`stem`]
 //! strips Arabic clitics (`و` `ف` `ب` `ل` `ك` `ال`) so that `قال` finds `وقال` and `الحكومة`
-//! finds `والحكومة` (see [`super::terms`] for how search uses it).
+//! finds `والحكومة` (see [`super::terms`] for what the search index holds).
 
 use std::ops::Range;
 

@@ -1,4 +1,5 @@
-//! Numbers as language-independent anchors.
+//! Numbers in any script, read to one canonical form: what the aligner anchors on and what
+//! matching and checks compare.
 //!
 //! Digits of any script are read (`2,500`, `٢٬٥٠٠`, `2500` are the same number; `3.5` and `٣٫٥`
 //! too), and a multiplier word after them is applied (`200 ألف` and `200,000`, `2.5 million`
