@@ -48,6 +48,15 @@ pub enum Error {
     /// No unit has this id.
     #[error("no unit with id {0}")]
     UnknownUnit(i64),
+    /// A write named the revision of a unit it had read, and the unit has changed since.
+    #[error(
+        "unit {unit} has changed since it was read (revision {expected}, now {current}); read it again and redo the change"
+    )]
+    Stale {
+        unit: i64,
+        expected: i64,
+        current: i64,
+    },
     /// No change has this id.
     #[error("no change with id {0} in the history")]
     UnknownChange(i64),

@@ -11,7 +11,7 @@ use crate::Lang;
 use crate::align::{self, Bead, Config, Training};
 use crate::error::{Error, Result};
 use crate::segment::{self, Span};
-use crate::store::{NewDocument, UnitFilter, span_text};
+use crate::store::{DocumentTexts, NewDocument, Realignment, UnitFilter, span_text};
 
 /// Align a text with its translation and store the aligned pairs.
 ///
@@ -44,9 +44,15 @@ pub struct Args {
     /// name when the file is named after its language, as in kazakhstan-2022/ar.txt)
     #[arg(long)]
     name: Option<String>,
-    /// Replace a stored document of the same name
+    /// Re-align a stored document of the same name (after fixing a text, say): pairs whose
+    /// texts are unchanged keep their id, status, note, edits and dates; the others are
+    /// removed or come as new drafts. One change in the history, which 'bitext undo' reverts
     #[arg(long)]
     replace: bool,
+    /// With --replace: go on even when pairs with review work (a status other than draft, a
+    /// note, an edited text) would be removed
+    #[arg(long, requires = "replace")]
+    force: bool,
     /// Only print the alignment; do not store it
     #[arg(long)]
     no_store: bool,
@@ -143,6 +149,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         .pop()
         .unwrap_or_default();
     let mut document = None;
+    let mut stored = None;
     if let Some(m) = &mut memory {
         progress.set_message("storing");
         let doc = NewDocument {
@@ -155,7 +162,44 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             target_sentences: &target_spans,
             beads: &beads,
         };
-        document = Some(m.add_document(&doc, args.replace, &ctx.user)?);
+        let outcome = if args.replace && m.document_id(&name).is_ok() {
+            let report = m.replace_alignment(
+                &Realignment {
+                    document: &name,
+                    texts: Some(DocumentTexts {
+                        source_lang: args.source_lang,
+                        target_lang: args.target_lang,
+                        source_text: &source_text,
+                        target_text: &target_text,
+                        source_sentences: &source_spans,
+                        target_sentences: &target_spans,
+                    }),
+                    beads: &beads,
+                },
+                args.force,
+                &ctx.user,
+            )?;
+            let what = match &report.change {
+                Some(change) => format!(
+                    "re-aligned '{name}' in {}: {} kept, {} new, {} removed (change {}; 'bitext undo' reverts it)",
+                    ctx.db.display(),
+                    report.kept,
+                    report.added,
+                    report.removed,
+                    change.id
+                ),
+                None => format!(
+                    "'{name}' in {} is unchanged: the new alignment is the one stored",
+                    ctx.db.display()
+                ),
+            };
+            (report.document, what)
+        } else {
+            let id = m.add_document(&doc, false, &ctx.user)?;
+            (id, format!("stored '{name}' in {}", ctx.db.display()))
+        };
+        document = Some(outcome.0);
+        stored = Some(outcome.1);
     }
     progress.finish_and_clear();
 
@@ -169,15 +213,39 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         (&source_text, &source_spans),
         (&target_text, &target_spans),
     )?;
-    if let (Some(_), Format::Table) = (document, format) {
-        let weak = beads.iter().filter(|b| b.score < 0.5).count();
-        eprintln!(
-            "stored '{name}' in {}: {} units ({weak} with a score under 0.5)",
-            ctx.db.display(),
-            beads.len()
-        );
+    if let (Some(m), Some(what), Format::Table) = (&memory, stored, format) {
+        let mut filter = UnitFilter {
+            document: Some(name.clone()),
+            ..UnitFilter::default()
+        };
+        let units = m.count_units(&filter)?;
+        filter.max_score = Some(WEAK);
+        let weak = m.count_units(&filter)?;
+        eprintln!("{what}: {units} units ({weak} with a score under {WEAK})");
+        if weak > 0 {
+            eprintln!(
+                "to review them: bitext list --document {} --max-score {WEAK}",
+                shell_word(&name)
+            );
+        }
     }
     Ok(())
+}
+
+/// Pairs scored below this are counted after storing, and the command to list them is shown.
+const WEAK: f64 = 0.5;
+
+/// A word as a POSIX shell reads it: as it is when it is plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_./:+@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 fn print(

@@ -62,7 +62,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         document: args.document,
         statuses: args.status,
         min_score: args.min_score,
-        limit: None,
+        ..UnitFilter::default()
     };
     let progress = progress_bar(memory.export_summary(&filter)?.units);
     let written = match &args.output {

@@ -17,8 +17,9 @@ pub struct Args {
     /// Only the changes that touched this unit
     #[arg(value_parser = super::parse_id)]
     id: Option<i64>,
-    /// Print a JSON array of changes: {"id", "kind", "document", "summary", "user", "at",
-    /// "undoes", "undone_by", "before", "after"}; before and after are the touched unit rows
+    /// Print a JSON array of changes: {"id", "kind", "document", "documents", "summary", "user",
+    /// "at", "undoes", "undone_by", "before", "after", "document_change"}; before and after are
+    /// the touched unit rows, document_change what an align did to the document's texts
     #[arg(long)]
     json: bool,
 }
@@ -45,7 +46,10 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
 const LONG: usize = 60;
 
 /// Columns every change updates, not worth a line of their own.
-const BOOKKEEPING: [&str; 2] = ["changed", "changed_by"];
+const BOOKKEEPING: [&str; 3] = ["changed", "changed_by", "revision"];
+
+/// A change touching more units than this shows the first ones and counts the rest.
+const SHOWN_UNITS: usize = 20;
 
 /// Prints a change: a header line (id, time, user, what), then each touched unit's old and
 /// new values.
@@ -56,12 +60,27 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
     }
     let header = ctx.out.paint(Style::new().bold(), &header);
     ctx.out.line(&header)?;
+    if let Some(d) = &c.document_change {
+        if let Some(before) = &d.before {
+            ctx.out.line(&format!(
+                "  texts of '{}': {} → {} source, {} → {} target sentences",
+                d.name,
+                before.source_sentences.len(),
+                d.after.source_sentences,
+                before.target_sentences.len(),
+                d.after.target_sentences
+            ))?;
+        }
+    }
     let mut ids: Vec<i64> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for r in c.before.iter().chain(&c.after) {
-        if !ids.contains(&r.id()) {
+        if seen.insert(r.id()) {
             ids.push(r.id());
         }
     }
+    let more = ids.len().saturating_sub(SHOWN_UNITS);
+    ids.truncate(SHOWN_UNITS);
     let old_style = Style::new().fg_color(Some(AnsiColor::Red.into()));
     let new_style = Style::new().fg_color(Some(AnsiColor::Green.into()));
     for id in ids {
@@ -99,6 +118,11 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
             (None, None) => {}
         }
     }
+    if more > 0 {
+        ctx.out.line(&format!(
+            "  … and {more} more units ('bitext history --json' shows them all)"
+        ))?;
+    }
     Ok(())
 }
 
@@ -118,7 +142,7 @@ fn pair(r: &UnitRow) -> String {
     )
 }
 
-/// What edit, split, merge, delete and undo print: the change as JSON, or the change and the
+/// What edit, split, merge, move, delete and undo print: the change as JSON, or the change and the
 /// units it leaves.
 pub(crate) fn report(
     ctx: &mut Context,
@@ -130,7 +154,7 @@ pub(crate) fn report(
         return ctx.out.json(change);
     }
     print_change(ctx, change)?;
-    if matches!(change.kind.as_str(), "split" | "merge") {
+    if matches!(change.kind.as_str(), "split" | "merge" | "move") {
         for row in &change.after {
             if let Some(unit) = memory.find_unit(row.id())? {
                 super::list::print_unit(ctx, &unit)?;

@@ -22,6 +22,6 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let mut memory = ctx.existing_memory()?;
-    let change = memory.merge_units(args.id, args.other, &ctx.user)?;
+    let change = memory.merge_units(args.id, args.other, [None, None], &ctx.user)?;
     super::history::report(ctx, &memory, &change, args.json)
 }

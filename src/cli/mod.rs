@@ -15,6 +15,7 @@ mod import;
 mod list;
 mod lookup;
 mod merge;
+mod r#move;
 pub mod output;
 mod segment;
 mod show;
@@ -84,6 +85,7 @@ pub enum Command {
     Edit(edit::Args),
     Split(split::Args),
     Merge(merge::Args),
+    Move(r#move::Args),
     Delete(delete::Args),
     History(history::Args),
     Undo(undo::Args),
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Edit(a) => edit::run(a, &mut ctx),
         Command::Split(a) => split::run(a, &mut ctx),
         Command::Merge(a) => merge::run(a, &mut ctx),
+        Command::Move(a) => r#move::run(a, &mut ctx),
         Command::Delete(a) => delete::run(a, &mut ctx),
         Command::History(a) => history::run(a, &mut ctx),
         Command::Undo(a) => undo::run(a, &mut ctx),

@@ -22,6 +22,9 @@ pub struct Args {
     /// How many of the unit's target sentences stay in the first part
     #[arg(long, value_name = "M")]
     target_at: usize,
+    /// Refuse the split if the unit is no longer at this revision (as `list --json` shows it)
+    #[arg(long, value_name = "N")]
+    revision: Option<i64>,
     /// Print the change as JSON (as 'bitext history --json' shows it)
     #[arg(long)]
     json: bool,
@@ -29,6 +32,12 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let mut memory = ctx.existing_memory()?;
-    let change = memory.split_unit(args.id, args.source_at, args.target_at, &ctx.user)?;
+    let change = memory.split_unit(
+        args.id,
+        args.source_at,
+        args.target_at,
+        args.revision,
+        &ctx.user,
+    )?;
     super::history::report(ctx, &memory, &change, args.json)
 }

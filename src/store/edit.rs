@@ -1,19 +1,25 @@
-//! Correcting units, with history and undo: edit, split, merge, delete.
+//! Correcting units, with history and undo: edit, split, merge, move, delete — one unit or many.
 //!
 //! Every change is one transaction that writes the units and one row of `changes` with the
 //! touched unit rows before and after it, complete (every column, by name), so that undo puts
-//! them back exactly. A change touches a run of neighbouring units of one document; when it
-//! changes their number (split +1, merge −1, delete −1), the units after them move by as much,
-//! so that positions stay consecutive and the document's order holds: its units cover its
-//! sentences in order.
+//! them back exactly. A change may touch units of several documents (a bulk edit); within each
+//! document, when it changes the number of units (split +1, merge −1, delete −k), the untouched
+//! units around them are renumbered so that positions stay consecutive and the document's order
+//! holds: its units cover its sentences in order. Storing or re-aligning a whole document is a
+//! change too (`align`, see `replace.rs`), which also records what it did to the document's texts.
+//!
+//! Every write of a unit row increases its `revision` (an undo too: it gives back every other
+//! column exactly). A caller that read a unit may pass the revision it read; the change is then
+//! refused with [`Error::Stale`] when the unit has moved on, and nothing is written.
 //!
 //! Undo applies a change backwards and is recorded as a change itself (`undoes`, and
 //! `undone_by` on the change undone). Without an id it takes the latest change still in
 //! effect. A given change can be undone while no later change in effect touched the same
-//! units — or, when it or a later change of the same document moved units, while no later
-//! change of that document is in effect — and while its units still are as it left them.
+//! units — or, in a document where it or a later change moved units (or re-aligned the
+//! document), while no later change of that document is in effect — and while its units still
+//! are as it left them.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -22,6 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::index::Side;
+use super::replace::{self, DocumentChange};
+use super::units::{UnitFilter, filter_clause};
 use super::{Memory, Status, db_error, now};
 use crate::Lang;
 use crate::error::{Error, Result};
@@ -43,6 +51,11 @@ impl UnitRow {
 
     pub fn position(&self) -> i64 {
         self.int("position").unwrap_or(0)
+    }
+
+    /// The row's revision (1 for a row that never changed).
+    pub fn revision(&self) -> i64 {
+        self.int("revision").unwrap_or(1)
     }
 
     /// A column's value as an integer (`None` for NULL or a missing column).
@@ -72,11 +85,11 @@ impl UnitRow {
         }
     }
 
-    fn set(&mut self, column: &str, value: impl Into<Value>) {
+    pub(super) fn set(&mut self, column: &str, value: impl Into<Value>) {
         self.0.insert(column.to_string(), value.into());
     }
 
-    fn set_range(&mut self, side: Side, range: Option<Range<usize>>) {
+    pub(super) fn set_range(&mut self, side: Side, range: Option<Range<usize>>) {
         let s = side.as_str();
         let (a, b) = match range {
             Some(r) => (Value::from(r.start as i64), Value::from(r.end as i64)),
@@ -90,6 +103,14 @@ impl UnitRow {
         self.set("changed", at);
         self.set("changed_by", user);
     }
+
+    /// The row without its revision: what "the same content" means when comparing rows across
+    /// an undo, which restores every column but the revision.
+    pub fn content(&self) -> UnitRow {
+        let mut row = self.clone();
+        row.0.remove("revision");
+        row
+    }
 }
 
 /// What an edit changes; fields left `None` stay as they are.
@@ -102,13 +123,75 @@ pub struct UnitEdit {
     pub note: Option<String>,
 }
 
+impl UnitEdit {
+    fn edits_text(&self) -> bool {
+        self.source.is_some() || self.target.is_some()
+    }
+}
+
+/// A unit named by a caller, with the revision the caller read of it, if it wants the change
+/// refused once the unit has moved on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitRef {
+    pub id: i64,
+    pub revision: Option<i64>,
+}
+
+/// Which units a bulk change applies to.
+#[derive(Clone, Debug)]
+pub enum Selection {
+    /// These units (each must exist; duplicates count once).
+    Units(Vec<UnitRef>),
+    /// Every unit the filter selects (its sort, offset and limit are ignored).
+    Filter(UnitFilter),
+}
+
+impl Selection {
+    /// One unit, optionally as of a revision.
+    pub fn one(id: i64, revision: Option<i64>) -> Selection {
+        Selection::Units(vec![UnitRef { id, revision }])
+    }
+
+    /// These units, whatever their revision.
+    pub fn ids(ids: impl IntoIterator<Item = i64>) -> Selection {
+        Selection::Units(
+            ids.into_iter()
+                .map(|id| UnitRef { id, revision: None })
+                .collect(),
+        )
+    }
+}
+
+/// What a bulk change did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BulkReport {
+    /// The change recorded, or none when every selected unit already read as asked.
+    pub change: Option<Change>,
+    /// How many units the selection named.
+    pub selected: usize,
+    /// How many of them already read as asked, and were left alone.
+    pub skipped: usize,
+}
+
+/// Where [`Memory::move_sentence`] moves a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The first sentence of the side goes to the end of the unit before.
+    Previous,
+    /// The last sentence of the side goes to the start of the unit after.
+    Next,
+}
+
 /// One change of the history.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
     pub id: i64,
-    /// `edit`, `split`, `merge`, `delete` or `undo`.
+    /// `edit`, `split`, `merge`, `move`, `delete`, `align` or `undo`.
     pub kind: String,
+    /// The document the change touched, as it was named then (none when it touched several).
     pub document: Option<String>,
+    /// Every document the change touched, as they were named then.
+    pub documents: Vec<String>,
     pub summary: String,
     pub user: String,
     pub at: String,
@@ -120,6 +203,8 @@ pub struct Change {
     pub before: Vec<UnitRow>,
     /// The touched units after the change (none for units it removed).
     pub after: Vec<UnitRow>,
+    /// For an `align`: what it did to the document itself (created it, or replaced its texts).
+    pub document_change: Option<DocumentChange>,
 }
 
 impl Change {
@@ -132,9 +217,37 @@ impl Change {
             .collect()
     }
 
-    /// The change added or removed units (and so moved the units after them).
-    fn moves_units(&self) -> bool {
-        self.before.len() != self.after.len()
+    /// The ids of the documents this change touched.
+    pub fn document_ids(&self) -> BTreeSet<i64> {
+        let mut ids: BTreeSet<i64> = self
+            .before
+            .iter()
+            .chain(&self.after)
+            .map(UnitRow::document_id)
+            .collect();
+        if let Some(d) = &self.document_change {
+            ids.insert(d.document);
+        }
+        ids
+    }
+
+    /// The change moved units of `document`: it added or removed some, changed a position, or
+    /// re-aligned the whole document.
+    fn moves_units(&self, document: i64) -> bool {
+        if self
+            .document_change
+            .as_ref()
+            .is_some_and(|d| d.document == document)
+        {
+            return true;
+        }
+        let of = |rows: &[UnitRow]| -> HashMap<i64, i64> {
+            rows.iter()
+                .filter(|r| r.document_id() == document)
+                .map(|r| (r.id(), r.position()))
+                .collect()
+        };
+        of(&self.before) != of(&self.after)
     }
 
     fn in_effect(&self) -> bool {
@@ -143,11 +256,37 @@ impl Change {
 }
 
 /// The kinds of change that `undo` knows how to revert.
-const UNDOABLE: [&str; 4] = ["edit", "split", "merge", "delete"];
+const UNDOABLE: [&str; 6] = ["edit", "split", "merge", "move", "delete", "align"];
 
 impl Memory {
-    /// Changes a unit's texts, status or note.
-    pub fn edit_unit(&mut self, id: i64, edit: &UnitEdit, user: &str) -> Result<Change> {
+    /// Changes one unit's texts, status or note; `expected` is the revision the caller read
+    /// (the edit is refused with [`Error::Stale`] when the unit has changed since). An edit
+    /// that changes nothing is refused; [`Memory::edit_units`] skips it instead.
+    pub fn edit_unit(
+        &mut self,
+        id: i64,
+        edit: &UnitEdit,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<Change> {
+        self.edit_units(&Selection::one(id, expected), edit, user)?
+            .change
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unit {id} already reads so: the edit changes nothing"
+                ))
+            })
+    }
+
+    /// Changes the status or note of every selected unit (or the texts of a single one), as
+    /// one change. Units that already read as asked are skipped and counted; when all are, no
+    /// change is recorded. Text edits on more than one unit are refused.
+    pub fn edit_units(
+        &mut self,
+        selection: &Selection,
+        edit: &UnitEdit,
+        user: &str,
+    ) -> Result<BulkReport> {
         if edit == &UnitEdit::default() {
             return Err(Error::invalid(
                 "nothing to change: give --source, --target, --status or --note",
@@ -160,45 +299,66 @@ impl Memory {
                 )));
             }
         }
-        self.change_units(user, |tx, at| {
-            let old = read_row(tx, id)?.ok_or(Error::UnknownUnit(id))?;
-            let mut new = old.clone();
-            let mut fields = Vec::new();
-            let mut set = |column: &str, value: Value| {
-                if old.0.get(column) != Some(&value) {
-                    new.set(column, value);
-                    fields.push(column.to_string());
-                }
-            };
-            if let Some(text) = &edit.source {
-                set("source", text.as_str().into());
-            }
-            if let Some(text) = &edit.target {
-                set("target", text.as_str().into());
-            }
-            if let Some(status) = edit.status {
-                set("status", status.as_str().into());
-            }
-            if let Some(note) = &edit.note {
-                let value = if note.trim().is_empty() {
-                    Value::Null
-                } else {
-                    note.as_str().into()
-                };
-                set("note", value);
-            }
-            if fields.is_empty() {
+        let mut counts = (0, 0);
+        let change = self.change_units(user, |tx, at| {
+            let rows = select(tx, selection)?;
+            if edit.edits_text() && rows.len() > 1 {
                 return Err(Error::invalid(format!(
-                    "unit {id} already reads so: the edit changes nothing"
+                    "--source and --target correct one pair at a time, and {} pairs are selected",
+                    rows.len()
                 )));
             }
-            new.touch(at, user);
-            Ok(Plan {
-                kind: "edit",
-                summary: format!("edit #{id}: {}", fields.join(", ")),
-                old: vec![old],
-                new: vec![new],
-            })
+            let mut old_rows = Vec::new();
+            let mut new_rows = Vec::new();
+            let mut fields: Vec<&str> = Vec::new();
+            for old in &rows {
+                let mut new = old.clone();
+                let mut changed = false;
+                let mut set = |column: &'static str, value: Value| {
+                    if old.0.get(column) != Some(&value) {
+                        new.set(column, value);
+                        changed = true;
+                        if !fields.contains(&column) {
+                            fields.push(column);
+                        }
+                    }
+                };
+                if let Some(text) = &edit.source {
+                    set("source", text.as_str().into());
+                }
+                if let Some(text) = &edit.target {
+                    set("target", text.as_str().into());
+                }
+                if let Some(status) = edit.status {
+                    set("status", status.as_str().into());
+                }
+                if let Some(note) = &edit.note {
+                    let value = if note.trim().is_empty() {
+                        Value::Null
+                    } else {
+                        note.as_str().into()
+                    };
+                    set("note", value);
+                }
+                if changed {
+                    new.touch(at, user);
+                    old_rows.push(old.clone());
+                    new_rows.push(new);
+                }
+            }
+            counts = (rows.len(), rows.len() - old_rows.len());
+            let order = ["source", "target", "status", "note"];
+            fields.sort_by_key(|f| order.iter().position(|o| o == f));
+            let summary = match old_rows.as_slice() {
+                [one] => format!("edit #{}: {}", one.id(), fields.join(", ")),
+                many => format!("edit {} units: {}", many.len(), fields.join(", ")),
+            };
+            Ok(Plan::units("edit", summary, old_rows, new_rows))
+        })?;
+        Ok(BulkReport {
+            change,
+            selected: counts.0,
+            skipped: counts.1,
         })
     }
 
@@ -213,10 +373,11 @@ impl Memory {
         id: i64,
         source_at: usize,
         target_at: usize,
+        expected: Option<i64>,
         user: &str,
     ) -> Result<Change> {
-        self.change_units(user, |tx, at| {
-            let old = read_row(tx, id)?.ok_or(Error::UnknownUnit(id))?;
+        self.change_one(user, |tx, at| {
+            let old = read_expected(tx, id, expected)?;
             let doc = EditedDocument::read(tx, old.document_id())?;
             let mut first = old.clone();
             // the new unit: the same kind of row, without what belonged to the whole pair
@@ -229,7 +390,7 @@ impl Memory {
             second.set("created_by", user);
             let mut counts = Vec::new();
             for (side, cut) in [(Side::Source, source_at), (Side::Target, target_at)] {
-                let sentences = sentences(tx, &doc, &old, side)?;
+                let sentences = sentences(tx, &doc, &old, side, "split")?;
                 if cut > sentences.len() {
                     let n = sentences.len();
                     return Err(Error::invalid(format!(
@@ -261,31 +422,38 @@ impl Memory {
                     counts[0].1, counts[1].1
                 )));
             }
-            first.set("score", Value::Null);
-            second.set("score", Value::Null);
             first.touch(at, user);
             second.touch(at, user);
-            Ok(Plan {
-                kind: "split",
-                summary: format!(
+            let mut new = vec![first, second];
+            rescore(tx, old.document_id(), &mut new)?;
+            Ok(Plan::units(
+                "split",
+                format!(
                     "split #{id} into #{id} and #{{new}}: source sentences {source_at} + {}, target {target_at} + {}",
                     counts[0].1 - source_at,
                     counts[1].1 - target_at
                 ),
-                old: vec![old],
-                new: vec![first, second],
-            })
+                vec![old],
+                new,
+            ))
         })
     }
 
-    /// Merges two neighbouring units of one document into the first of them.
-    pub fn merge_units(&mut self, a: i64, b: i64, user: &str) -> Result<Change> {
+    /// Merges two neighbouring units of one document into the first of them; `expected` holds
+    /// the revisions the caller read of `a` and `b`.
+    pub fn merge_units(
+        &mut self,
+        a: i64,
+        b: i64,
+        expected: [Option<i64>; 2],
+        user: &str,
+    ) -> Result<Change> {
         if a == b {
             return Err(Error::invalid(format!("cannot merge unit {a} with itself")));
         }
-        self.change_units(user, |tx, at| {
-            let ra = read_row(tx, a)?.ok_or(Error::UnknownUnit(a))?;
-            let rb = read_row(tx, b)?.ok_or(Error::UnknownUnit(b))?;
+        self.change_one(user, |tx, at| {
+            let ra = read_expected(tx, a, expected[0])?;
+            let rb = read_expected(tx, b, expected[1])?;
             if ra.document_id() != rb.document_id() {
                 let name = |r: &UnitRow| EditedDocument::read(tx, r.document_id()).map(|d| d.name);
                 return Err(Error::invalid(format!(
@@ -324,7 +492,13 @@ impl Memory {
                     (Some(x), Some(y)) => Some(x.start..y.end.max(x.end)),
                     _ => None,
                 };
-                let text = merged_text(tx, &doc, &first, &second, side)?;
+                let text = joined_text(
+                    tx,
+                    &doc,
+                    (first.side(side), first.range(side)),
+                    (second.side(side), second.range(side)),
+                    side,
+                )?;
                 merged.set(side.as_str(), text);
                 merged.set_range(side, range);
             }
@@ -347,32 +521,160 @@ impl Memory {
                     notes.join("; ").into()
                 },
             );
-            merged.set("score", Value::Null);
             merged.touch(at, user);
-            Ok(Plan {
-                kind: "merge",
-                summary: format!("merge #{} and #{} into #{}", first.id(), second.id(), first.id()),
-                old: vec![first, second],
-                new: vec![merged],
-            })
+            let mut new = vec![merged];
+            rescore(tx, doc.id, &mut new)?;
+            Ok(Plan::units(
+                "merge",
+                format!("merge #{} and #{} into #{}", first.id(), second.id(), first.id()),
+                vec![first, second],
+                new,
+            ))
         })
     }
 
-    /// Deletes a unit.
-    pub fn delete_unit(&mut self, id: i64, user: &str) -> Result<Change> {
-        self.change_units(user, |tx, _| {
-            let old = read_row(tx, id)?.ok_or(Error::UnknownUnit(id))?;
-            Ok(Plan {
-                kind: "delete",
-                summary: format!("delete #{id}"),
-                old: vec![old],
-                new: Vec::new(),
-            })
+    /// Moves one sentence of a unit to its neighbour in the document: the first sentence of
+    /// `side` to the end of the unit before ([`Direction::Previous`]), or the last one to the
+    /// start of the unit after ([`Direction::Next`]). The texts follow the document's
+    /// sentences (or the segmenter's, for an edited text, as [`Memory::split_unit`] does); a
+    /// unit left with both sides empty is removed. `expected` is the revision the caller read
+    /// of `unit`.
+    pub fn move_sentence(
+        &mut self,
+        unit: i64,
+        side: Side,
+        direction: Direction,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<Change> {
+        self.change_one(user, |tx, at| {
+            let moving = read_expected(tx, unit, expected)?;
+            let doc = EditedDocument::read(tx, moving.document_id())?;
+            let Some(neighbour) = neighbour(tx, &moving, direction)? else {
+                return Err(Error::invalid(format!(
+                    "unit {unit} is the {} pair of its document: there is no {} pair to move a sentence to",
+                    if direction == Direction::Previous { "first" } else { "last" },
+                    if direction == Direction::Previous { "previous" } else { "next" },
+                )));
+            };
+            let sentences = sentences(tx, &doc, &moving, side, "move a sentence of")?;
+            let name = side.as_str();
+            let Some(last) = sentences.len().checked_sub(1) else {
+                return Err(Error::invalid(format!(
+                    "unit {unit} has no {name} sentence to move"
+                )));
+            };
+            let text = moving.side(side);
+            let slice = |k: Range<usize>| -> &str {
+                if k.is_empty() {
+                    ""
+                } else {
+                    &text[sentences[k.start].start..sentences[k.end - 1].end]
+                }
+            };
+            let range = moving.range(side);
+            let (piece, rest, piece_range, rest_range) = match direction {
+                Direction::Previous => (
+                    slice(0..1),
+                    slice(1..last + 1),
+                    range.clone().map(|r| r.start..r.start + 1),
+                    range.clone().map(|r| r.start + 1..r.end),
+                ),
+                Direction::Next => (
+                    slice(last..last + 1),
+                    slice(0..last),
+                    range.clone().map(|r| r.end - 1..r.end),
+                    range.clone().map(|r| r.start..r.end - 1),
+                ),
+            };
+            let mut shrunk = moving.clone();
+            shrunk.set(name, rest);
+            shrunk.set_range(side, rest_range);
+            let mut grown = neighbour.clone();
+            let near = (neighbour.side(side), neighbour.range(side));
+            let far = (piece, piece_range.clone());
+            let (first, second) = match direction {
+                Direction::Previous => (near, far),
+                Direction::Next => (far, near),
+            };
+            let grown_range = match (&first.1, &second.1) {
+                (Some(x), Some(y)) if x.end == y.start => Some(x.start..y.end),
+                (Some(_), Some(_)) => {
+                    return Err(Error::invalid(format!(
+                        "units {unit} and {} do not cover neighbouring {name} sentences; merge or split them instead",
+                        neighbour.id()
+                    )));
+                }
+                _ => None,
+            };
+            grown.set(name, joined_text(tx, &doc, first, second, side)?);
+            grown.set_range(side, grown_range);
+            grown.touch(at, user);
+            shrunk.touch(at, user);
+            let label = match &piece_range {
+                Some(r) => format!("{name} sentence {}", r.start),
+                None => format!(
+                    "the {} {name} sentence",
+                    if direction == Direction::Previous { "first" } else { "last" }
+                ),
+            };
+            let emptied = shrunk.side(Side::Source).trim().is_empty()
+                && shrunk.side(Side::Target).trim().is_empty();
+            let mut summary = format!("move {label} of #{unit} to #{}", neighbour.id());
+            let (old, mut new) = match (direction, emptied) {
+                (Direction::Previous, false) => {
+                    (vec![neighbour, moving], vec![grown, shrunk])
+                }
+                (Direction::Next, false) => (vec![moving, neighbour], vec![shrunk, grown]),
+                (Direction::Previous, true) => (vec![neighbour, moving], vec![grown]),
+                (Direction::Next, true) => (vec![moving, neighbour], vec![grown]),
+            };
+            if emptied {
+                summary.push_str(&format!(" (#{unit}, left empty, is removed)"));
+            }
+            rescore(tx, doc.id, &mut new)?;
+            Ok(Plan::units("move", summary, old, new))
+        })
+    }
+
+    /// Deletes one unit; `expected` is the revision the caller read of it.
+    pub fn delete_unit(&mut self, id: i64, expected: Option<i64>, user: &str) -> Result<Change> {
+        self.delete_units(&Selection::one(id, expected), user)?
+            .change
+            .ok_or(Error::UnknownUnit(id))
+    }
+
+    /// Deletes every selected unit, as one change (none when the selection is empty).
+    pub fn delete_units(&mut self, selection: &Selection, user: &str) -> Result<BulkReport> {
+        let mut selected = 0;
+        let change = self.change_units(user, |tx, _| {
+            let rows = select(tx, selection)?;
+            selected = rows.len();
+            let summary = match rows.as_slice() {
+                [one] => format!("delete #{}", one.id()),
+                many if many.len() <= 5 => format!(
+                    "delete {} units: {}",
+                    many.len(),
+                    many.iter()
+                        .map(|r| format!("#{}", r.id()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                many => format!("delete {} units", many.len()),
+            };
+            Ok(Plan::units("delete", summary, rows, Vec::new()))
+        })?;
+        Ok(BulkReport {
+            change,
+            selected,
+            skipped: 0,
         })
     }
 
     /// Reverts a change — the latest still in effect when `change` is `None` — and records the
-    /// undo as a change; returns that new change.
+    /// undo as a change; returns that new change. The units come back exactly as they were
+    /// (each with a new revision); undoing an `align` gives the document back its texts and
+    /// sentences, or removes it when that `align` stored it.
     pub fn undo(&mut self, change: Option<i64>, user: &str) -> Result<Change> {
         let path = self.path.clone();
         let fail = |e| db_error(&path, e);
@@ -399,19 +701,25 @@ impl Memory {
             }
         };
         check_undoable(&tx, &target)?;
-        let document = document_of(&target.before, &target.after).unwrap_or(0);
-        apply(&tx, &target.after, &target.before)?;
-        check_order(&tx, document, &target.before)
+        let documents = document_names(&tx, &target.document_ids())?;
+        let restored = with_next_revisions(&target.after, &target.before);
+        let ids = apply(&tx, &target.after, &restored)?;
+        check_order(&tx, &restored)
             .map_err(|why| Error::invalid(format!("cannot undo change {}: {why}", target.id)))?;
+        if let Some(d) = &target.document_change {
+            replace::undo_document(&tx, d, target.id)?;
+        }
+        let after = read_rows(&tx, &ids)?;
         let at = now();
         let id = record(
             &tx,
             &Record {
                 kind: "undo",
-                document,
                 summary: &format!("undo change {} ({})", target.id, target.summary),
+                documents: &documents,
                 before: &target.after,
-                after: &target.before,
+                after: &after,
+                document_change: None,
                 user,
                 at: &at,
                 undoes: Some(target.id),
@@ -454,13 +762,24 @@ impl Memory {
         Ok(out)
     }
 
-    /// Runs one change: `plan` reads what it needs and says which rows become which; the
-    /// rows are written, the change recorded, and all of it committed together.
-    fn change_units(
+    /// Runs a change that must change something (split, merge, move).
+    fn change_one(
         &mut self,
         user: &str,
         plan: impl FnOnce(&Transaction, &str) -> Result<Plan>,
     ) -> Result<Change> {
+        self.change_units(user, plan)?
+            .ok_or_else(|| Error::invalid("the change changes nothing"))
+    }
+
+    /// Runs one change: `plan` reads what it needs and says which rows become which; the
+    /// rows are written, the change recorded, and all of it committed together. A plan that
+    /// touches nothing records nothing.
+    pub(super) fn change_units(
+        &mut self,
+        user: &str,
+        plan: impl FnOnce(&Transaction, &str) -> Result<Plan>,
+    ) -> Result<Option<Change>> {
         let path = self.path.clone();
         let fail = |e| db_error(&path, e);
         let tx = self
@@ -469,47 +788,190 @@ impl Memory {
             .map_err(fail)?;
         let at = now();
         let plan = plan(&tx, &at)?;
-        let document = document_of(&plan.old, &plan.new).unwrap_or(0);
-        let new_ids = apply(&tx, &plan.old, &plan.new)?;
-        let mut after = Vec::with_capacity(new_ids.len());
-        for id in new_ids {
-            after.push(read_row(&tx, id)?.ok_or(Error::UnknownUnit(id))?);
-        }
-        // a new unit's id is known once it is written
-        let summary = match after.last() {
-            Some(new) => plan.summary.replace("{new}", &new.id().to_string()),
-            None => plan.summary.clone(),
-        };
-        let id = record(
-            &tx,
-            &Record {
-                kind: plan.kind,
-                document,
-                summary: &summary,
-                before: &plan.old,
-                after: &after,
-                user,
-                at: &at,
-                undoes: None,
-            },
-        )?;
-        let change = read_change(&tx, id)?.ok_or(Error::UnknownChange(id))?;
+        let change = write_plan(&tx, plan, user, &at)?;
         tx.commit().map_err(fail)?;
         Ok(change)
     }
 }
 
-/// Which rows a change replaces with which.
-struct Plan {
-    kind: &'static str,
-    summary: String,
-    /// The touched rows as they are, neighbours in document order.
-    old: Vec<UnitRow>,
-    /// What they become (rows without an `id` are new units).
-    new: Vec<UnitRow>,
+/// Writes a planned change inside `tx` and records it; `None` when it touches nothing.
+pub(super) fn write_plan(
+    tx: &Transaction,
+    plan: Plan,
+    user: &str,
+    at: &str,
+) -> Result<Option<Change>> {
+    if plan.old.is_empty() && plan.new.is_empty() && plan.document_change.is_none() {
+        return Ok(None);
+    }
+    let mut ids: BTreeSet<i64> = plan
+        .old
+        .iter()
+        .chain(&plan.new)
+        .map(UnitRow::document_id)
+        .collect();
+    if let Some(d) = &plan.document_change {
+        ids.insert(d.document);
+    }
+    let documents = document_names(tx, &ids)?;
+    let new = with_next_revisions(&plan.old, &plan.new);
+    let new_ids = apply(tx, &plan.old, &new)?;
+    let after = read_rows(tx, &new_ids)?;
+    // a new unit's id is known once it is written
+    let summary = match after.last() {
+        Some(new) => plan.summary.replace("{new}", &new.id().to_string()),
+        None => plan.summary.clone(),
+    };
+    let id = record(
+        tx,
+        &Record {
+            kind: plan.kind,
+            summary: &summary,
+            documents: &documents,
+            before: &plan.old,
+            after: &after,
+            document_change: plan.document_change.as_ref(),
+            user,
+            at,
+            undoes: None,
+        },
+    )?;
+    Ok(Some(read_change(tx, id)?.ok_or(Error::UnknownChange(id))?))
 }
 
-/// A document's languages and texts, for splitting and merging.
+/// The one place where units that split, merge and move reshaped get their score. Today they
+/// get none: the aligner's score was for the pair as it was. The lead plugs the document's
+/// models in here (A2's rescoring), so that reshaped pairs get a fresh score.
+fn rescore(_tx: &Transaction, _document: i64, rows: &mut [UnitRow]) -> Result<()> {
+    for row in rows {
+        row.set("score", Value::Null);
+    }
+    Ok(())
+}
+
+/// Which rows a change replaces with which.
+pub(super) struct Plan {
+    pub kind: &'static str,
+    pub summary: String,
+    /// The touched rows as they are, in document order.
+    pub old: Vec<UnitRow>,
+    /// What they become (rows without an `id` are new units), in document order.
+    pub new: Vec<UnitRow>,
+    /// What the change does to a document itself (an `align`).
+    pub document_change: Option<DocumentChange>,
+}
+
+impl Plan {
+    fn units(kind: &'static str, summary: String, old: Vec<UnitRow>, new: Vec<UnitRow>) -> Plan {
+        Plan {
+            kind,
+            summary,
+            old,
+            new,
+            document_change: None,
+        }
+    }
+}
+
+/// The rows `new` with their next revisions: a row that stays takes the revision after the
+/// one it has (in `old`); a row brought back takes the one after the revision it had when it
+/// was removed; a new row starts at the default.
+fn with_next_revisions(old: &[UnitRow], new: &[UnitRow]) -> Vec<UnitRow> {
+    let current: HashMap<i64, i64> = old.iter().map(|r| (r.id(), r.revision())).collect();
+    new.iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let next = match r.int("id") {
+                Some(id) => Some(current.get(&id).copied().unwrap_or(r.revision()) + 1),
+                None => None,
+            };
+            match next {
+                Some(n) => r.set("revision", n),
+                None => {
+                    r.0.remove("revision");
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// The rows a selection names, in document order, checked against the revisions given.
+fn select(tx: &Transaction, selection: &Selection) -> Result<Vec<UnitRow>> {
+    let mut rows = Vec::new();
+    match selection {
+        Selection::Units(refs) => {
+            let mut seen = HashSet::new();
+            for r in refs {
+                if seen.insert(r.id) {
+                    rows.push(read_expected(tx, r.id, r.revision)?);
+                }
+            }
+        }
+        Selection::Filter(filter) => {
+            if let Some(name) = &filter.document {
+                let known: Option<i64> = tx
+                    .query_row("SELECT id FROM documents WHERE name = ?1", [name], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                known.ok_or_else(|| Error::UnknownDocument(name.clone()))?;
+            }
+            let (conditions, args) = filter_clause(filter);
+            let sql = format!(
+                "SELECT u.id FROM units u JOIN documents d ON d.id = u.document_id WHERE 1{conditions}"
+            );
+            let mut stmt = tx.prepare(&sql)?;
+            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            let ids = stmt
+                .query_map(params.as_slice(), |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows = read_rows(tx, &ids)?;
+        }
+    }
+    rows.sort_by_key(|r| (r.document_id(), r.position(), r.id()));
+    Ok(rows)
+}
+
+/// A unit's row, refused when it is not at the revision the caller read.
+fn read_expected(tx: &Transaction, id: i64, expected: Option<i64>) -> Result<UnitRow> {
+    let row = read_row(tx, id)?.ok_or(Error::UnknownUnit(id))?;
+    match expected {
+        Some(revision) if revision != row.revision() => Err(Error::Stale {
+            unit: id,
+            expected: revision,
+            current: row.revision(),
+        }),
+        _ => Ok(row),
+    }
+}
+
+/// The unit just before or after `row` in its document.
+fn neighbour(tx: &Transaction, row: &UnitRow, direction: Direction) -> Result<Option<UnitRow>> {
+    let sql = match direction {
+        Direction::Previous => {
+            "SELECT id FROM units WHERE document_id = ?1 AND (position, id) < (?2, ?3)
+             ORDER BY position DESC, id DESC LIMIT 1"
+        }
+        Direction::Next => {
+            "SELECT id FROM units WHERE document_id = ?1 AND (position, id) > (?2, ?3)
+             ORDER BY position, id LIMIT 1"
+        }
+    };
+    let id: Option<i64> = tx
+        .query_row(
+            sql,
+            params![row.document_id(), row.position(), row.id()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match id {
+        Some(id) => read_row(tx, id),
+        None => Ok(None),
+    }
+}
+
+/// A document's languages and texts, for splitting, merging and moving.
 struct EditedDocument {
     id: i64,
     name: String,
@@ -577,7 +1039,7 @@ impl EditedDocument {
         Ok((spans.len() == range.len()).then_some(spans))
     }
 
-    /// The document's text over some sentences, when `text` is exactly that.
+    /// The document's text over some sentences, when it kept them.
     fn original<'d>(
         &'d self,
         tx: &Transaction,
@@ -592,12 +1054,14 @@ impl EditedDocument {
 }
 
 /// The sentences of one side of a unit, as byte ranges of its text: the document's sentences
-/// while the text is still theirs, else what the segmenter finds.
+/// while the text is still theirs, else what the segmenter finds. `action` names what needs
+/// them, for the message when an edited text no longer has the sentences the unit stands for.
 fn sentences(
     tx: &Transaction,
     doc: &EditedDocument,
     row: &UnitRow,
     side: Side,
+    action: &str,
 ) -> Result<Vec<Range<usize>>> {
     let text = row.side(side);
     if text.trim().is_empty() {
@@ -621,10 +1085,10 @@ fn sentences(
     if let Some(r) = range.filter(|r| r.len() != found.len()) {
         let label = match r.len() {
             1 => format!("sentence {}", r.start),
-            _ => format!("sentences {}-{}", r.start, r.end - 1),
+            _ => format!("sentences {}-{}", r.start, r.end.saturating_sub(1)),
         };
         return Err(Error::invalid(format!(
-            "cannot split unit {}: its {} was edited and now reads as {} sentence{}, not the {} it stands for ({label}); correct it with 'bitext edit' instead",
+            "cannot {action} unit {}: its {} was edited and now reads as {} sentence{}, not the {} it stands for ({label}); correct it with 'bitext edit' instead",
             row.id(),
             side.as_str(),
             found.len(),
@@ -635,20 +1099,20 @@ fn sentences(
     Ok(found)
 }
 
-/// The text of one side of two merged units: the document's own text over both when both
-/// are still as aligned, else the two texts joined by a space.
-fn merged_text(
+/// The text of two neighbouring pieces of one side joined: the document's own text over both
+/// when both are still the document's text over neighbouring sentences, else the two texts
+/// joined by a space.
+fn joined_text(
     tx: &Transaction,
     doc: &EditedDocument,
-    first: &UnitRow,
-    second: &UnitRow,
+    (a, x): (&str, Option<Range<usize>>),
+    (b, y): (&str, Option<Range<usize>>),
     side: Side,
 ) -> Result<String> {
-    let (a, b) = (first.side(side), second.side(side));
     if a.trim().is_empty() || b.trim().is_empty() {
         return Ok(if a.trim().is_empty() { b } else { a }.to_string());
     }
-    if let (Some(x), Some(y)) = (first.range(side), second.range(side))
+    if let (Some(x), Some(y)) = (x, y)
         && x.end == y.start
         && doc.original(tx, side, &x)? == Some(a)
         && doc.original(tx, side, &y)? == Some(b)
@@ -659,35 +1123,54 @@ fn merged_text(
     Ok(format!("{a} {b}"))
 }
 
-/// The document of a change's rows (every row of a change is of one document).
-fn document_of(before: &[UnitRow], after: &[UnitRow]) -> Option<i64> {
-    before.iter().chain(after).map(UnitRow::document_id).next()
+/// The names of some documents (those that still exist), in id order.
+fn document_names(tx: &Transaction, ids: &BTreeSet<i64>) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for &id in ids {
+        let name: Option<String> = tx
+            .prepare_cached("SELECT name FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(name) = name {
+            out.push((id, name));
+        }
+    }
+    Ok(out)
 }
 
-/// Writes a change: the `old` rows become the `new` ones, and the units after them in their
-/// document move by the difference in number. Returns the ids of the new rows, in order.
-fn apply(tx: &Transaction, old: &[UnitRow], new: &[UnitRow]) -> Result<Vec<i64>> {
-    let Some(document) = document_of(old, new) else {
-        return Ok(Vec::new());
-    };
+/// Writes a change: the `old` rows become the `new` ones (rows of `new` whose id is not among
+/// `old` are inserted, with that id when they have one), and within each document the
+/// untouched units are renumbered around them (see [`renumber`]). Returns the ids of the new
+/// rows, in order.
+pub(super) fn apply(tx: &Transaction, old: &[UnitRow], new: &[UnitRow]) -> Result<Vec<i64>> {
     let keep: HashSet<i64> = new.iter().filter_map(|r| r.int("id")).collect();
     for r in old.iter().filter(|r| !keep.contains(&r.id())) {
-        tx.execute("DELETE FROM units WHERE id = ?1", [r.id()])?;
+        tx.prepare_cached("DELETE FROM units WHERE id = ?1")?
+            .execute([r.id()])?;
     }
-    let shift = new.len() as i64 - old.len() as i64;
-    if shift != 0 {
-        let after = match old.iter().map(UnitRow::position).max() {
-            Some(p) => p,
-            None => new.iter().map(UnitRow::position).min().unwrap_or(0) - 1,
-        };
-        let mut touched: Vec<i64> = old.iter().map(UnitRow::id).collect();
-        touched.extend(&keep);
-        let placeholders = vec!["?"; touched.len()].join(", ");
-        let sql = format!(
-            "UPDATE units SET position = position + {shift}
-             WHERE document_id = {document} AND position > {after} AND id NOT IN ({placeholders})"
-        );
-        tx.execute(&sql, params_from_iter(touched))?;
+    let mut touched: HashSet<i64> = old.iter().map(UnitRow::id).collect();
+    touched.extend(&keep);
+    let mut slots: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    for r in old {
+        slots
+            .entry(r.document_id())
+            .or_default()
+            .0
+            .push(r.position());
+    }
+    for r in new {
+        slots
+            .entry(r.document_id())
+            .or_default()
+            .1
+            .push(r.position());
+    }
+    for (document, (mut removed, mut added)) in slots {
+        removed.sort_unstable();
+        added.sort_unstable();
+        if removed != added {
+            renumber(tx, document, &removed, &added, &touched)?;
+        }
     }
     let was: HashSet<i64> = old.iter().map(UnitRow::id).collect();
     let mut ids = Vec::with_capacity(new.len());
@@ -703,66 +1186,177 @@ fn apply(tx: &Transaction, old: &[UnitRow], new: &[UnitRow]) -> Result<Vec<i64>>
     Ok(ids)
 }
 
-/// Checks that `rows` sit in their document's order: each alone at its position, its
-/// sentences after those of the unit before it and before those of the unit after it.
-fn check_order(tx: &Transaction, document: i64, rows: &[UnitRow]) -> Result<(), String> {
-    let run = || -> rusqlite::Result<Option<String>> {
-        for r in rows {
-            let p = r.position();
-            let same: i64 = tx.query_row(
-                "SELECT count(*) FROM units WHERE document_id = ?1 AND position = ?2",
-                params![document, p],
-                |x| x.get(0),
-            )?;
-            if same != 1 {
-                return Ok(Some(format!(
-                    "unit {} would share position {p} with another unit of its document",
-                    r.id()
-                )));
-            }
-            for (query, before) in [
-                ("position < ?2 ORDER BY position DESC", true),
-                ("position > ?2 ORDER BY position", false),
-            ] {
-                let sql = format!(
-                    "SELECT id, source_start, source_end, target_start, target_end FROM units
-                     WHERE document_id = ?1 AND {query} LIMIT 1"
-                );
-                let next: Option<(i64, [Option<i64>; 4])> = tx
-                    .query_row(&sql, params![document, p], |x| {
-                        Ok((x.get(0)?, [x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?]))
-                    })
-                    .optional()?;
-                let Some((other, bounds)) = next else {
+/// Moves a document's untouched units to make room for a change that takes the positions
+/// `removed` away and puts rows at the positions `added`: each untouched unit first closes
+/// up over the removed positions before it, then opens up over the added positions at or
+/// before where it lands. For a run of neighbours this moves the units after the run by the
+/// difference in number; run with the two lists swapped, it is its own inverse, so an undo
+/// puts every unit back at its position, gaps and all.
+fn renumber(
+    tx: &Transaction,
+    document: i64,
+    removed: &[i64],
+    added: &[i64],
+    touched: &HashSet<i64>,
+) -> Result<()> {
+    let from = removed
+        .first()
+        .into_iter()
+        .chain(added.first())
+        .min()
+        .copied()
+        .unwrap_or(0);
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, position FROM units WHERE document_id = ?1 AND position >= ?2
+         ORDER BY position, id",
+    )?;
+    let rows = stmt
+        .query_map(params![document, from], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (mut closed, mut opened) = (0, 0);
+    let mut update = tx.prepare_cached("UPDATE units SET position = ?1 WHERE id = ?2")?;
+    for (id, position) in rows {
+        if touched.contains(&id) {
+            continue;
+        }
+        while closed < removed.len() && removed[closed] < position {
+            closed += 1;
+        }
+        let reduced = position - closed as i64;
+        while opened < added.len() && added[opened] <= reduced + opened as i64 {
+            opened += 1;
+        }
+        let moved = reduced + opened as i64;
+        if moved != position {
+            update.execute(params![moved, id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `rows` sit in their documents' order: each alone at its position, its
+/// sentences after those of the unit before it and before those of the unit after it. Many
+/// rows of one document are checked by reading the whole document once.
+pub(super) fn check_order(tx: &Transaction, rows: &[UnitRow]) -> Result<(), String> {
+    let mut by_document: BTreeMap<i64, Vec<&UnitRow>> = BTreeMap::new();
+    for r in rows {
+        by_document.entry(r.document_id()).or_default().push(r);
+    }
+    for (document, rows) in by_document {
+        let found = if rows.len() > 32 {
+            check_document_order(tx, document)
+        } else {
+            check_rows_order(tx, document, &rows)
+        };
+        match found {
+            Ok(None) => {}
+            Ok(Some(why)) => return Err(why),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(())
+}
+
+fn check_rows_order(
+    tx: &Transaction,
+    document: i64,
+    rows: &[&UnitRow],
+) -> rusqlite::Result<Option<String>> {
+    for r in rows {
+        let p = r.position();
+        let same: i64 = tx.query_row(
+            "SELECT count(*) FROM units WHERE document_id = ?1 AND position = ?2",
+            params![document, p],
+            |x| x.get(0),
+        )?;
+        if same != 1 {
+            return Ok(Some(format!(
+                "unit {} would share position {p} with another unit of its document",
+                r.id()
+            )));
+        }
+        for (query, before) in [
+            ("position < ?2 ORDER BY position DESC", true),
+            ("position > ?2 ORDER BY position", false),
+        ] {
+            let sql = format!(
+                "SELECT id, source_start, source_end, target_start, target_end FROM units
+                 WHERE document_id = ?1 AND {query} LIMIT 1"
+            );
+            let next: Option<(i64, [Option<i64>; 4])> = tx
+                .query_row(&sql, params![document, p], |x| {
+                    Ok((x.get(0)?, [x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?]))
+                })
+                .optional()?;
+            let Some((other, bounds)) = next else {
+                continue;
+            };
+            for (k, side) in [Side::Source, Side::Target].into_iter().enumerate() {
+                let (Some(a), Some(b)) = (bounds[2 * k], bounds[2 * k + 1]) else {
                     continue;
                 };
-                for (k, side) in [Side::Source, Side::Target].into_iter().enumerate() {
-                    let (Some(a), Some(b)) = (bounds[2 * k], bounds[2 * k + 1]) else {
-                        continue;
-                    };
-                    let Some(mine) = r.range(side) else { continue };
-                    let fits = if before {
-                        b as usize <= mine.start
-                    } else {
-                        mine.end <= a as usize
-                    };
-                    if !fits {
-                        return Ok(Some(format!(
-                            "unit {}'s {} sentences would no longer follow the order of the document (unit {other} is in the way)",
-                            r.id(),
-                            side.as_str()
-                        )));
-                    }
+                let Some(mine) = r.range(side) else { continue };
+                let fits = if before {
+                    b as usize <= mine.start
+                } else {
+                    mine.end <= a as usize
+                };
+                if !fits {
+                    return Ok(Some(format!(
+                        "unit {}'s {} sentences would no longer follow the order of the document (unit {other} is in the way)",
+                        r.id(),
+                        side.as_str()
+                    )));
                 }
             }
         }
-        Ok(None)
-    };
-    match run() {
-        Ok(None) => Ok(()),
-        Ok(Some(why)) => Err(why),
-        Err(e) => Err(e.to_string()),
     }
+    Ok(None)
+}
+
+/// Reads a document's units in order and checks that positions are distinct and that the
+/// sentence ranges on each side follow each other.
+fn check_document_order(tx: &Transaction, document: i64) -> rusqlite::Result<Option<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, position, source_start, source_end, target_start, target_end FROM units
+         WHERE document_id = ?1 ORDER BY position, id",
+    )?;
+    let rows = stmt.query_map([document], |x| {
+        Ok((
+            x.get::<_, i64>(0)?,
+            x.get::<_, i64>(1)?,
+            [x.get::<_, Option<i64>>(2)?, x.get(3)?, x.get(4)?, x.get(5)?],
+        ))
+    })?;
+    let mut last: Option<(i64, i64)> = None;
+    let mut ends: [Option<(i64, i64)>; 2] = [None, None];
+    for row in rows {
+        let (id, position, bounds) = row?;
+        if let Some((other, p)) = last
+            && p == position
+        {
+            return Ok(Some(format!(
+                "unit {id} would share position {position} with unit {other}"
+            )));
+        }
+        last = Some((id, position));
+        for (k, side) in ["source", "target"].into_iter().enumerate() {
+            let (Some(a), Some(b)) = (bounds[2 * k], bounds[2 * k + 1]) else {
+                continue;
+            };
+            if let Some((other, end)) = ends[k]
+                && a < end
+            {
+                return Ok(Some(format!(
+                    "unit {id}'s {side} sentences would no longer follow the order of the document (unit {other} is in the way)"
+                )));
+            }
+            ends[k] = Some((id, b));
+        }
+    }
+    Ok(None)
 }
 
 /// Refuses to undo a change that cannot be undone now, saying why.
@@ -786,7 +1380,7 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
         )));
     }
     let mine = target.units();
-    let document = document_of(&target.before, &target.after);
+    let documents = target.document_ids();
     let mut stmt = tx.prepare(&format!("{CHANGE_QUERY} WHERE c.id > ?1 ORDER BY c.id"))?;
     let later = stmt
         .query_map([id], change_from_row)?
@@ -798,25 +1392,27 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
                 l.id, l.kind
             )));
         }
-        let same_document = document_of(&l.before, &l.after) == document;
-        if same_document && (l.moves_units() || target.moves_units()) {
-            return Err(Error::invalid(format!(
-                "cannot undo change {id}: change {} ({}) came after it in the same document{}; undo that first",
-                l.id,
-                l.kind,
-                if l.moves_units() {
-                    " and moved its units"
-                } else {
-                    ""
-                }
-            )));
+        for &document in l.document_ids().intersection(&documents) {
+            if l.moves_units(document) || target.moves_units(document) {
+                return Err(Error::invalid(format!(
+                    "cannot undo change {id}: change {} ({}) came after it in the same document{}; undo that first",
+                    l.id,
+                    l.kind,
+                    if l.moves_units(document) {
+                        " and moved its units"
+                    } else {
+                        ""
+                    }
+                )));
+            }
         }
     }
     let was: HashSet<i64> = target.after.iter().map(UnitRow::id).collect();
+    // an undo restores every column but the revision, so rows are compared without it
     for row in &target.after {
-        if read_row(tx, row.id())?.as_ref() != Some(row) {
+        if read_row(tx, row.id())?.map(|r| r.content()) != Some(row.content()) {
             return Err(Error::invalid(format!(
-                "cannot undo change {id}: unit {} is no longer as that change left it (it was changed outside the history, by re-aligning or importing)",
+                "cannot undo change {id}: unit {} is no longer as that change left it (it was changed outside the history, by importing)",
                 row.id()
             )));
         }
@@ -829,11 +1425,14 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
             )));
         }
     }
+    if let Some(d) = &target.document_change {
+        replace::check_document_undoable(tx, d, id, target.after.len())?;
+    }
     Ok(())
 }
 
 /// A unit row by id, every column.
-fn read_row(conn: &rusqlite::Connection, id: i64) -> Result<Option<UnitRow>> {
+pub(super) fn read_row(conn: &rusqlite::Connection, id: i64) -> Result<Option<UnitRow>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM units WHERE id = ?1")?;
     let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let mut rows = stmt.query([id])?;
@@ -856,6 +1455,13 @@ fn read_row(conn: &rusqlite::Connection, id: i64) -> Result<Option<UnitRow>> {
         map.insert(name, value);
     }
     Ok(Some(UnitRow(map)))
+}
+
+/// Unit rows by id, in the order given (every one must exist).
+pub(super) fn read_rows(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<UnitRow>> {
+    ids.iter()
+        .map(|&id| read_row(conn, id)?.ok_or(Error::UnknownUnit(id)))
+        .collect()
 }
 
 /// A JSON value of a row as an SQL value.
@@ -892,7 +1498,7 @@ fn update_row(tx: &Transaction, row: &UnitRow) -> Result<()> {
         sets.join(", "),
         values.len()
     );
-    tx.execute(&sql, params_from_iter(values))?;
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 
@@ -909,34 +1515,46 @@ fn insert_row(tx: &Transaction, row: &UnitRow) -> Result<i64> {
         names.join(", "),
         marks.join(", ")
     );
-    tx.execute(&sql, params_from_iter(values))?;
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(tx.last_insert_rowid())
 }
 
 struct Record<'a> {
     kind: &'a str,
-    document: i64,
     summary: &'a str,
+    /// The documents touched, by id, with their names.
+    documents: &'a [(i64, String)],
     before: &'a [UnitRow],
     after: &'a [UnitRow],
+    document_change: Option<&'a DocumentChange>,
     user: &'a str,
     at: &'a str,
     undoes: Option<i64>,
 }
 
 fn record(tx: &Transaction, r: &Record) -> Result<i64> {
-    let json = |rows: &[UnitRow]| {
-        serde_json::to_string(rows).map_err(|e| Error::invalid(format!("history: {e}")))
+    let (document_id, document) = match r.documents {
+        [(id, name)] => (Some(*id), Some(name.as_str())),
+        _ => (None, None),
+    };
+    let names: Vec<&str> = r.documents.iter().map(|(_, n)| n.as_str()).collect();
+    let document_change = match r.document_change {
+        Some(d) => Some(json(d)?),
+        None => None,
     };
     tx.execute(
-        "INSERT INTO changes (kind, document_id, summary, before, after, user, at, undoes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO changes (kind, document_id, document, document_names, summary, before,
+            after, document_change, user, at, undoes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             r.kind,
-            r.document,
+            document_id,
+            document,
+            json(&names)?,
             r.summary,
             json(r.before)?,
             json(r.after)?,
+            document_change,
             r.user,
             r.at,
             r.undoes
@@ -945,12 +1563,17 @@ fn record(tx: &Transaction, r: &Record) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-const CHANGE_QUERY: &str = "SELECT c.id, c.kind, d.name, c.summary, c.user, c.at, c.undoes,
-    c.undone_by, c.before, c.after FROM changes c LEFT JOIN documents d ON d.id = c.document_id";
+/// A value of a change row as JSON text.
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::invalid(format!("history: {e}")))
+}
+
+const CHANGE_QUERY: &str = "SELECT c.id, c.kind, c.document, c.document_names, c.summary, c.user,
+    c.at, c.undoes, c.undone_by, c.before, c.after, c.document_change FROM changes c";
 
 fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
     // a history row that does not parse is an error, never an empty change that undo would apply
-    let rows = |k: usize| -> rusqlite::Result<Vec<UnitRow>> {
+    fn parse<T: serde::de::DeserializeOwned>(r: &rusqlite::Row, k: usize) -> rusqlite::Result<T> {
         let text: String = r.get(k)?;
         serde_json::from_str(&text).map_err(|e| {
             let id: i64 = r.get(0).unwrap_or_default();
@@ -962,22 +1585,29 @@ fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
                 Box::new(damaged),
             )
         })
-    };
+    }
+    let has_document_change = r.get_ref(11)? != ValueRef::Null;
     Ok(Change {
         id: r.get(0)?,
         kind: r.get(1)?,
         document: r.get(2)?,
-        summary: r.get(3)?,
-        user: r.get(4)?,
-        at: r.get(5)?,
-        undoes: r.get(6)?,
-        undone_by: r.get(7)?,
-        before: rows(8)?,
-        after: rows(9)?,
+        documents: parse(r, 3)?,
+        summary: r.get(4)?,
+        user: r.get(5)?,
+        at: r.get(6)?,
+        undoes: r.get(7)?,
+        undone_by: r.get(8)?,
+        before: parse(r, 9)?,
+        after: parse(r, 10)?,
+        document_change: if has_document_change {
+            Some(parse(r, 11)?)
+        } else {
+            None
+        },
     })
 }
 
-fn read_change(conn: &rusqlite::Connection, id: i64) -> Result<Option<Change>> {
+pub(super) fn read_change(conn: &rusqlite::Connection, id: i64) -> Result<Option<Change>> {
     Ok(conn
         .query_row(
             &format!("{CHANGE_QUERY} WHERE c.id = ?1"),

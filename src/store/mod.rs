@@ -8,6 +8,7 @@ mod edit;
 mod exchange;
 mod index;
 pub mod migrate;
+mod replace;
 mod units;
 
 use std::path::{Path, PathBuf};
@@ -22,12 +23,15 @@ use crate::align::Bead;
 use crate::error::{Error, Result};
 use crate::segment::Span;
 
-pub use edit::{Change, UnitEdit, UnitRow};
+pub use edit::{BulkReport, Change, Direction, Selection, UnitEdit, UnitRef, UnitRow};
 pub use exchange::{
     ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit,
 };
 pub use index::{Scope, Side};
-pub use units::{Unit, UnitFilter};
+pub use replace::{
+    DocumentChange, DocumentState, DocumentSummary, DocumentTexts, Realignment, ReplaceReport,
+};
+pub use units::{Unit, UnitFilter, UnitSort};
 
 /// How long a writer waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -190,96 +194,6 @@ impl Memory {
     /// Maps an SQLite error on this memory to the error a user should see.
     pub(crate) fn fail(&self, e: rusqlite::Error) -> Error {
         db_error(&self.path, e)
-    }
-
-    /// Stores a document, its sentences and its beads as units, in one transaction; returns the
-    /// document id. An existing document of that name is replaced when `replace`, else refused.
-    pub fn add_document(&mut self, doc: &NewDocument, replace: bool, user: &str) -> Result<i64> {
-        let path = self.path.clone();
-        let fail = |e| db_error(&path, e);
-        let tx = self.conn.transaction().map_err(fail)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM documents WHERE name = ?1",
-                [doc.name],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(fail)?;
-        if let Some(id) = existing {
-            if !replace {
-                return Err(Error::DocumentExists(doc.name.to_string()));
-            }
-            tx.execute("DELETE FROM documents WHERE id = ?1", [id])
-                .map_err(fail)?;
-        }
-        let now = now();
-        tx.execute(
-            "INSERT INTO documents (name, source_lang, target_lang, source_text, target_text, created, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                doc.name,
-                doc.source_lang.code(),
-                doc.target_lang.code(),
-                doc.source_text,
-                doc.target_text,
-                now,
-                user
-            ],
-        )
-        .map_err(fail)?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut seg = tx
-                .prepare(
-                    "INSERT INTO segments (document_id, side, position, start, \"end\", text)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(fail)?;
-            for (side, text, spans) in [
-                ("source", doc.source_text, doc.source_sentences),
-                ("target", doc.target_text, doc.target_sentences),
-            ] {
-                for (k, s) in spans.iter().enumerate() {
-                    seg.execute(params![
-                        id,
-                        side,
-                        k as i64,
-                        s.start as i64,
-                        s.end as i64,
-                        s.text(text)
-                    ])
-                    .map_err(fail)?;
-                }
-            }
-            let mut unit = tx
-                .prepare(
-                    "INSERT INTO units (document_id, position, source_start, source_end, target_start,
-                        target_end, source, target, score, status, created, created_by, changed, changed_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'draft', ?10, ?11, ?10, ?11)",
-                )
-                .map_err(fail)?;
-            for (k, b) in doc.beads.iter().enumerate() {
-                let source = span_text(doc.source_text, doc.source_sentences, &b.source);
-                let target = span_text(doc.target_text, doc.target_sentences, &b.target);
-                unit.execute(params![
-                    id,
-                    k as i64,
-                    b.source.start as i64,
-                    b.source.end as i64,
-                    b.target.start as i64,
-                    b.target.end as i64,
-                    source,
-                    target,
-                    (b.score.clamp(0.0, 1.0) * 1e4).round() / 1e4,
-                    now,
-                    user
-                ])
-                .map_err(fail)?;
-            }
-        }
-        tx.commit().map_err(fail)?;
-        Ok(id)
     }
 
     /// All documents, by name.

@@ -32,21 +32,61 @@ pub struct Unit {
     pub created_by: String,
     pub changed: String,
     pub changed_by: String,
+    /// Grows with every change to the unit (undo included); a write that names the revision it
+    /// read is refused once the unit has moved on ([`Error::Stale`]).
+    #[serde(default = "first_revision")]
+    pub revision: i64,
 }
 
-/// Which units to read. The default reads every unit.
+fn first_revision() -> i64 {
+    1
+}
+
+/// Which units to read, in which order, and which page of them. The default reads every unit
+/// in document order.
 #[derive(Clone, Debug, Default)]
 pub struct UnitFilter {
     pub document: Option<String>,
     /// Any of these statuses (all when empty).
     pub statuses: Vec<Status>,
+    /// Only units whose score is at least this.
     pub min_score: Option<f64>,
+    /// Only units whose score is below this (`min_score` and `max_score` make a half-open
+    /// interval; units without a score are left out by either).
+    pub max_score: Option<f64>,
+    pub sort: UnitSort,
+    /// Skip this many of the selected units (for paging).
+    pub offset: Option<usize>,
+    /// At most this many units.
     pub limit: Option<usize>,
+}
+
+/// The order in which units are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnitSort {
+    /// Document by document (in the order they were stored), each in its own order.
+    #[default]
+    Position,
+    /// Lowest score first (units without a score last), then in document order: the pairs that
+    /// most need a reviewer's attention first.
+    Score,
+    /// Latest changed first.
+    Changed,
+}
+
+impl UnitSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            UnitSort::Position => "u.document_id, u.position, u.id",
+            UnitSort::Score => "u.score IS NULL, u.score, u.document_id, u.position, u.id",
+            UnitSort::Changed => "u.changed DESC, u.id DESC",
+        }
+    }
 }
 
 pub(crate) const UNIT_COLUMNS: &str = "u.id, d.name, u.position, u.source_start, u.source_end, \
      u.target_start, u.target_end, u.source, u.target, u.score, u.status, u.note, u.created, \
-     u.created_by, u.changed, u.changed_by";
+     u.created_by, u.changed, u.changed_by, u.revision";
 
 pub(crate) fn unit_from_row(r: &Row) -> rusqlite::Result<Unit> {
     let range = |a: Option<i64>, b: Option<i64>| match (a, b) {
@@ -71,6 +111,7 @@ pub(crate) fn unit_from_row(r: &Row) -> rusqlite::Result<Unit> {
         created_by: r.get(13)?,
         changed: r.get(14)?,
         changed_by: r.get(15)?,
+        revision: r.get(16)?,
     })
 }
 
@@ -90,7 +131,7 @@ impl Memory {
             .ok_or(Error::UnknownUnit(id))
     }
 
-    /// The units the filter selects, in document order.
+    /// The units the filter selects, in its order and page.
     pub fn units(&self, filter: &UnitFilter) -> Result<Vec<Unit>> {
         let mut out = Vec::new();
         self.for_each_unit(filter, |u| {
@@ -100,7 +141,8 @@ impl Memory {
         Ok(out)
     }
 
-    /// Calls `f` with each selected unit in document order, without holding them all in memory.
+    /// Calls `f` with each selected unit in the filter's order, without holding them all in
+    /// memory.
     pub fn for_each_unit(
         &self,
         filter: &UnitFilter,
@@ -113,9 +155,14 @@ impl Memory {
         let mut sql = format!(
             "SELECT {UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.document_id WHERE 1{conditions}"
         );
-        sql += " ORDER BY u.document_id, u.position, u.id";
-        if let Some(limit) = filter.limit {
-            sql += &format!(" LIMIT {limit}");
+        sql += " ORDER BY ";
+        sql += filter.sort.order_by();
+        match (filter.limit, filter.offset) {
+            (Some(limit), offset) => {
+                sql += &format!(" LIMIT {limit} OFFSET {}", offset.unwrap_or(0))
+            }
+            (None, Some(offset)) => sql += &format!(" LIMIT -1 OFFSET {offset}"),
+            (None, None) => {}
         }
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
@@ -125,9 +172,38 @@ impl Memory {
         }
         Ok(())
     }
+
+    /// How many units the filter selects, whatever its `offset` and `limit` (for paging).
+    pub fn count_units(&self, filter: &UnitFilter) -> Result<u64> {
+        if let Some(name) = &filter.document {
+            self.document_id(name)?;
+        }
+        let (conditions, args) = filter_clause(filter);
+        let sql = format!(
+            "SELECT count(*) FROM units u JOIN documents d ON d.id = u.document_id WHERE 1{conditions}"
+        );
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let n: i64 = self
+            .conn
+            .query_row(&sql, params.as_slice(), |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
+        Ok(n as u64)
+    }
+
+    /// The ids of the units numbered `first` to `last` (both included) that exist, in order.
+    pub fn unit_ids_between(&self, first: i64, last: i64) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM units WHERE id BETWEEN ?1 AND ?2 ORDER BY id")
+            .map_err(|e| self.fail(e))?;
+        let ids = stmt
+            .query_map([first, last], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
+        ids.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.fail(e))
+    }
 }
 
-/// Serialises a sentence range as the list of its indices (`[3, 4]`), or `null`.
 /// The `AND …` conditions of `filter` on `units u JOIN documents d`, and their arguments.
 pub(crate) fn filter_clause(filter: &UnitFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = String::new();
@@ -148,9 +224,14 @@ pub(crate) fn filter_clause(filter: &UnitFilter) -> (String, Vec<Box<dyn ToSql>>
         args.push(Box::new(min));
         sql += &format!(" AND u.score >= ?{}", args.len());
     }
+    if let Some(max) = filter.max_score {
+        args.push(Box::new(max));
+        sql += &format!(" AND u.score < ?{}", args.len());
+    }
     (sql, args)
 }
 
+/// Serialises a sentence range as the list of its indices (`[3, 4]`), or `null`.
 mod sentence_list {
     use std::ops::Range;
 

@@ -10,8 +10,14 @@ fn memory() -> Memory {
     m
 }
 
-/// Every unit row, by id: what "the units table exactly" means.
+/// Every unit row, by id, without its revision: what "the units table exactly" means across
+/// undo (which restores every column but the revision, which only grows).
 fn dump(m: &Memory) -> Vec<UnitRow> {
+    revisions_dump(m).into_iter().map(|r| r.content()).collect()
+}
+
+/// Every unit row, by id, complete.
+fn revisions_dump(m: &Memory) -> Vec<UnitRow> {
     let ids: Vec<i64> = m
         .conn
         .prepare("SELECT id FROM units ORDER BY id")
@@ -78,6 +84,7 @@ fn an_edit_changes_the_unit_and_records_before_and_after() {
                 note: Some("shortened".into()),
                 ..UnitEdit::default()
             },
+            None,
             "alice",
         )
         .unwrap();
@@ -106,6 +113,7 @@ fn an_edit_changes_the_unit_and_records_before_and_after() {
             note: Some(String::new()),
             ..UnitEdit::default()
         },
+        None,
         "bob",
     )
     .unwrap();
@@ -146,12 +154,13 @@ fn bad_edits_are_refused_and_change_nothing() {
         ),
     ];
     for (edit, id, message) in cases {
-        let err = m.edit_unit(id, &edit, "alice").unwrap_err();
+        let err = m.edit_unit(id, &edit, None, "alice").unwrap_err();
         assert!(err.to_string().contains(message), "{err}");
         assert_eq!(err.exit_code(), 1);
     }
     assert_eq!(dump(&m), before);
-    assert!(m.history(None).unwrap().is_empty());
+    // only the align that stored the document
+    assert_eq!(m.history(None).unwrap().len(), 1);
 }
 
 #[test]
@@ -165,7 +174,7 @@ fn a_one_to_two_unit_splits_at_the_sentence_boundary() {
         (Some(3..4), Some(3..5))
     );
     let after = unit_at(&m, 4);
-    let change = m.split_unit(u.id, 1, 1, "alice").unwrap();
+    let change = m.split_unit(u.id, 1, 1, None, "alice").unwrap();
     assert_eq!(change.kind, "split");
     assert_eq!(change.after.len(), 2);
     let new_id = change.after[1].id();
@@ -197,7 +206,7 @@ fn a_one_to_two_unit_splits_at_the_sentence_boundary() {
 fn a_one_to_one_unit_splits_into_one_to_zero_and_zero_to_one() {
     let mut m = memory();
     let u = unit_at(&m, 0);
-    let change = m.split_unit(u.id, 1, 0, "alice").unwrap();
+    let change = m.split_unit(u.id, 1, 0, None, "alice").unwrap();
     let first = m.unit(u.id).unwrap();
     let second = m.unit(change.after[1].id()).unwrap();
     assert_eq!(
@@ -224,11 +233,11 @@ fn bad_splits_are_refused_and_change_nothing() {
         (0, 0, "would leave an empty unit"),
         (1, 2, "would leave an empty unit"),
     ] {
-        let err = m.split_unit(u.id, s, t, "alice").unwrap_err();
+        let err = m.split_unit(u.id, s, t, None, "alice").unwrap_err();
         assert!(err.to_string().contains(message), "{err}");
     }
     assert!(matches!(
-        m.split_unit(999, 1, 1, "alice"),
+        m.split_unit(999, 1, 1, None, "alice"),
         Err(Error::UnknownUnit(999))
     ));
     assert_eq!(dump(&m), before);
@@ -246,10 +255,11 @@ fn an_edited_unit_splits_where_the_segmenter_finds_its_sentences() {
             target: Some(edited.into()),
             ..UnitEdit::default()
         },
+        None,
         "alice",
     )
     .unwrap();
-    let change = m.split_unit(u.id, 1, 1, "alice").unwrap();
+    let change = m.split_unit(u.id, 1, 1, None, "alice").unwrap();
     assert_eq!(
         change.after[0].text("target"),
         Some("But Tokayev also said on Friday that order had been restored.")
@@ -266,10 +276,11 @@ fn an_edited_unit_splits_where_the_segmenter_finds_its_sentences() {
             target: Some("One sentence. Now two.".into()),
             ..UnitEdit::default()
         },
+        None,
         "alice",
     )
     .unwrap();
-    let err = m.split_unit(v.id, 1, 1, "alice").unwrap_err();
+    let err = m.split_unit(v.id, 1, 1, None, "alice").unwrap_err();
     assert!(
         err.to_string()
             .contains("its target was edited and now reads as 2 sentences, not the 1"),
@@ -299,11 +310,11 @@ fn a_unit_without_sentences_is_split_by_the_segmenter() {
         )
         .unwrap();
     let id = m.conn.last_insert_rowid();
-    let change = m.split_unit(id, 1, 1, "alice").unwrap();
+    let change = m.split_unit(id, 1, 1, None, "alice").unwrap();
     assert_eq!(change.after[0].text("source"), Some("جملة أولى."));
     assert_eq!(change.after[1].text("target"), Some("Second one."));
     assert_eq!(change.after[1].range(Side::Source), None);
-    let err = m.split_unit(id, 2, 1, "alice").unwrap_err();
+    let err = m.split_unit(id, 2, 1, None, "alice").unwrap_err();
     assert!(
         err.to_string()
             .contains("its source has 1 sentence (give 0 to 1)"),
@@ -319,7 +330,7 @@ fn neighbours_merge_into_the_document_text() {
     let sentences = m.sentences(doc_id, "source").unwrap();
     let (a, b, c) = (unit_at(&m, 4), unit_at(&m, 5), unit_at(&m, 6));
     // either order names the same pair
-    let change = m.merge_units(b.id, a.id, "alice").unwrap();
+    let change = m.merge_units(b.id, a.id, [None, None], "alice").unwrap();
     assert_eq!(
         change.summary,
         format!("merge #{} and #{} into #{}", a.id, b.id, a.id)
@@ -345,16 +356,17 @@ fn merging_keeps_a_shared_status_and_both_notes() {
                 note: Some(note.into()),
                 ..UnitEdit::default()
             },
+            None,
             "alice",
         )
         .unwrap();
     }
-    m.merge_units(a.id, b.id, "alice").unwrap();
+    m.merge_units(a.id, b.id, [None, None], "alice").unwrap();
     let merged = m.unit(a.id).unwrap();
     assert_eq!(merged.status, Status::Approved);
     assert_eq!(merged.note.as_deref(), Some("first; second"));
     let c = unit_at(&m, 1);
-    m.merge_units(a.id, c.id, "alice").unwrap();
+    m.merge_units(a.id, c.id, [None, None], "alice").unwrap();
     // approved + draft is no longer approved
     assert_eq!(m.unit(a.id).unwrap().status, Status::Draft);
 }
@@ -382,7 +394,7 @@ fn bad_merges_are_refused_and_change_nothing() {
         ),
         (a.id, 999, "no unit with id 999"),
     ] {
-        let err = m.merge_units(x, y, "alice").unwrap_err();
+        let err = m.merge_units(x, y, [None, None], "alice").unwrap_err();
         assert!(err.to_string().contains(message), "{err}");
     }
     assert_eq!(dump(&m), before);
@@ -422,7 +434,7 @@ fn a_deleted_unit_comes_back_with_undo() {
     let mut m = memory();
     let before = dump(&m);
     let u = unit_at(&m, 7);
-    let change = m.delete_unit(u.id, "alice").unwrap();
+    let change = m.delete_unit(u.id, None, "alice").unwrap();
     assert_eq!((change.before.len(), change.after.len()), (1, 0));
     assert!(matches!(m.unit(u.id), Err(Error::UnknownUnit(_))));
     assert_eq!(unit_at(&m, 7).position, 7);
@@ -433,7 +445,7 @@ fn a_deleted_unit_comes_back_with_undo() {
     assert_eq!(m.change(change.id).unwrap().undone_by, Some(undo.id));
     assert_eq!(dump(&m), before);
     assert!(matches!(
-        m.delete_unit(999, "alice"),
+        m.delete_unit(999, None, "alice"),
         Err(Error::UnknownUnit(999))
     ));
 }
@@ -444,26 +456,42 @@ fn each_change_is_undone_exactly() {
     let start = dump(&m);
     let words = vocabulary(&m);
     let (a, b) = (unit_at(&m, 3), unit_at(&m, 9));
-    m.split_unit(a.id, 1, 1, "alice").unwrap();
-    m.merge_units(b.id, unit_at(&m, 11).id, "alice").unwrap();
+    m.split_unit(a.id, 1, 1, None, "alice").unwrap();
+    m.merge_units(b.id, unit_at(&m, 11).id, [None, None], "alice")
+        .unwrap();
     m.edit_unit(
         a.id,
         &UnitEdit {
             source: Some("نص جديد".into()),
             ..UnitEdit::default()
         },
+        None,
         "alice",
     )
     .unwrap();
-    m.delete_unit(unit_at(&m, 0).id, "alice").unwrap();
+    m.delete_unit(unit_at(&m, 0).id, None, "alice").unwrap();
     for _ in 0..4 {
         m.undo(None, "alice").unwrap();
     }
     assert_eq!(dump(&m), start);
     assert_eq!(vocabulary(&m), words);
+    // the history holds the align that stored the document, the four changes and their undos
+    assert_eq!(m.history(None).unwrap().len(), 9);
+    // undoing that align removes the document again
+    let align = m.undo(None, "alice").unwrap();
+    assert_eq!(align.undoes, Some(1));
+    assert!(dump(&m).is_empty());
+    assert!(vocabulary(&m).is_empty());
+    assert!(m.documents().unwrap().is_empty());
     let err = m.undo(None, "alice").unwrap_err();
     assert!(err.to_string().starts_with("nothing to undo"), "{err}");
-    assert_eq!(m.history(None).unwrap().len(), 8);
+    // and the history still names it
+    assert!(
+        m.history(None)
+            .unwrap()
+            .iter()
+            .all(|c| c.document.as_deref() == Some("kazakhstan-2022"))
+    );
 }
 
 #[test]
@@ -475,13 +503,13 @@ fn undo_by_id_when_nothing_later_touched_the_same_units() {
         ..UnitEdit::default()
     };
     let first = m
-        .edit_unit(a.id, &status(Status::Reviewed), "alice")
+        .edit_unit(a.id, &status(Status::Reviewed), None, "alice")
         .unwrap();
     let second = m
-        .edit_unit(b.id, &status(Status::Approved), "alice")
+        .edit_unit(b.id, &status(Status::Approved), None, "alice")
         .unwrap();
     let third = m
-        .edit_unit(a.id, &status(Status::Approved), "alice")
+        .edit_unit(a.id, &status(Status::Approved), None, "alice")
         .unwrap();
     // change 1 touched unit a, which change 3 changed again
     let err = m.undo(Some(first.id), "alice").unwrap_err();
@@ -514,7 +542,9 @@ fn undo_by_id_when_nothing_later_touched_the_same_units() {
 #[test]
 fn a_change_that_moved_units_is_undone_only_in_order() {
     let mut m = memory();
-    let split = m.split_unit(unit_at(&m, 3).id, 1, 1, "alice").unwrap();
+    let split = m
+        .split_unit(unit_at(&m, 3).id, 1, 1, None, "alice")
+        .unwrap();
     let later = m
         .edit_unit(
             unit_at(&m, 10).id,
@@ -522,6 +552,7 @@ fn a_change_that_moved_units_is_undone_only_in_order() {
                 status: Some(Status::Rejected),
                 ..UnitEdit::default()
             },
+            None,
             "alice",
         )
         .unwrap();
@@ -538,7 +569,7 @@ fn a_change_that_moved_units_is_undone_only_in_order() {
 #[test]
 fn a_damaged_history_row_stops_undo_and_changes_nothing() {
     let mut m = memory();
-    let change = m.delete_unit(unit_at(&m, 4).id, "alice").unwrap();
+    let change = m.delete_unit(unit_at(&m, 4).id, None, "alice").unwrap();
     m.conn
         .execute(
             "UPDATE changes SET before = '[{\"id\": 5, ' WHERE id = ?1",
@@ -567,6 +598,7 @@ fn undo_refuses_units_changed_outside_the_history() {
             status: Some(Status::Reviewed),
             ..UnitEdit::default()
         },
+        None,
         "alice",
     )
     .unwrap();
@@ -590,21 +622,24 @@ fn history_lists_changes_latest_first_or_for_one_unit() {
             note: Some("check".into()),
             ..UnitEdit::default()
         },
+        None,
         "alice",
     )
     .unwrap();
-    m.delete_unit(b.id, "bob").unwrap();
+    m.delete_unit(b.id, None, "bob").unwrap();
     let all = m.history(None).unwrap();
-    assert_eq!(all.len(), 2);
+    assert_eq!(all.len(), 3);
     assert_eq!(all[0].kind, "delete");
     assert_eq!(all[0].user, "bob");
+    assert_eq!(all[2].kind, "align");
     let of_a = m.history(Some(a.id)).unwrap();
-    assert_eq!(of_a.len(), 1);
+    assert_eq!(of_a.len(), 2);
     assert_eq!(of_a[0].kind, "edit");
     // a deleted unit still has its history
-    assert_eq!(m.history(Some(b.id)).unwrap().len(), 1);
-    // a unit that never changed has none; a unit that never was is an error
-    assert!(m.history(Some(unit_at(&m, 5).id)).unwrap().is_empty());
+    assert_eq!(m.history(Some(b.id)).unwrap().len(), 2);
+    // a unit that never changed has only the align that stored it; a unit that never was is
+    // an error
+    assert_eq!(m.history(Some(unit_at(&m, 5).id)).unwrap().len(), 1);
     assert!(matches!(m.history(Some(999)), Err(Error::UnknownUnit(999))));
 }
 
@@ -617,7 +652,7 @@ fn scores_and_times_survive_the_history_exactly() {
         .execute("UPDATE units SET score = 0.1 + 0.2 WHERE id = ?1", [u.id])
         .unwrap();
     let before = dump(&m);
-    m.delete_unit(u.id, "alice").unwrap();
+    m.delete_unit(u.id, None, "alice").unwrap();
     m.undo(None, "alice").unwrap();
     assert_eq!(dump(&m), before);
 }
@@ -667,15 +702,15 @@ fn run(m: &mut Memory, op: &Op) -> Result<Change> {
                     ..UnitEdit::default()
                 },
             };
-            m.edit_unit(pick(u).id, &edit, "prop")
+            m.edit_unit(pick(u).id, &edit, None, "prop")
         }
-        Op::Split(u, s, t) => m.split_unit(pick(u).id, s, t, "prop"),
+        Op::Split(u, s, t) => m.split_unit(pick(u).id, s, t, None, "prop"),
         Op::Merge(u) => {
             let k = u % units.len();
             let next = &units[(k + 1) % units.len()];
-            m.merge_units(units[k].id, next.id, "prop")
+            m.merge_units(units[k].id, next.id, [None, None], "prop")
         }
-        Op::Delete(u) => m.delete_unit(pick(u).id, "prop"),
+        Op::Delete(u) => m.delete_unit(pick(u).id, None, "prop"),
     }
 }
 
