@@ -44,3 +44,16 @@ pub fn one_line_error(output: &std::process::Output, needles: &[&str]) -> String
     }
     stderr
 }
+
+/// Units as `list --json` prints them, without their revisions: what an undo gives back
+/// exactly (it restores every field but the revision, which only grows).
+pub fn without_revisions(mut units: serde_json::Value) -> serde_json::Value {
+    if let Some(list) = units.as_array_mut() {
+        for unit in list {
+            if let Some(fields) = unit.as_object_mut() {
+                fields.remove("revision");
+            }
+        }
+    }
+    units
+}
