@@ -627,7 +627,11 @@ impl Memory {
                 }
                 (Direction::Next, false) => (vec![moving, neighbour], vec![shrunk, grown]),
                 (Direction::Previous, true) => (vec![neighbour, moving], vec![grown]),
-                (Direction::Next, true) => (vec![moving, neighbour], vec![grown]),
+                (Direction::Next, true) => {
+                    // the pair after takes the place of the one that goes
+                    grown.set("position", moving.position());
+                    (vec![moving, neighbour], vec![grown])
+                }
             };
             if emptied {
                 summary.push_str(&format!(" (#{unit}, left empty, is removed)"));
@@ -702,7 +706,11 @@ impl Memory {
         };
         check_undoable(&tx, &target)?;
         let documents = document_names(&tx, &target.document_ids())?;
-        let restored = with_next_revisions(&target.after, &target.before);
+        // the revisions to go on from are the units' current ones (a later undo may have
+        // written them since this change did)
+        let after_ids: Vec<i64> = target.after.iter().map(UnitRow::id).collect();
+        let current = read_rows(&tx, &after_ids)?;
+        let restored = with_next_revisions(&current, &target.before);
         let ids = apply(&tx, &target.after, &restored)?;
         check_order(&tx, &restored)
             .map_err(|why| Error::invalid(format!("cannot undo change {}: {why}", target.id)))?;

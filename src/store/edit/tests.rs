@@ -2,7 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::fixtures::kazakhstan;
-use crate::store::{NewDocument, UnitFilter};
+use crate::store::{NewDocument, Selection, UnitFilter};
 
 fn memory() -> Memory {
     let mut m = Memory::open_in_memory().unwrap();
@@ -664,6 +664,12 @@ enum Op {
     Split(usize, usize, usize),
     Merge(usize),
     Delete(usize),
+    /// A status for several units at once, of either document.
+    BulkStatus(Vec<usize>, u8),
+    /// Several units, anywhere, deleted at once.
+    BulkDelete(Vec<usize>),
+    /// A sentence of a side (source when true) to the previous pair (when true) or the next.
+    Move(usize, bool, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -672,14 +678,19 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<usize>(), 0..3usize, 0..3usize).prop_map(|(u, s, t)| Op::Split(u, s, t)),
         any::<usize>().prop_map(Op::Merge),
         any::<usize>().prop_map(Op::Delete),
+        (prop::collection::vec(any::<usize>(), 1..6), any::<u8>())
+            .prop_map(|(us, k)| Op::BulkStatus(us, k)),
+        prop::collection::vec(any::<usize>(), 1..5).prop_map(Op::BulkDelete),
+        (any::<usize>(), any::<bool>(), any::<bool>()).prop_map(|(u, s, p)| Op::Move(u, s, p)),
     ]
 }
 
-fn run(m: &mut Memory, op: &Op) -> Result<Change> {
+/// Runs one step; `Ok(None)` when it was accepted and changed nothing.
+fn run(m: &mut Memory, op: &Op) -> Result<Option<Change>> {
     let units = m.units(&UnitFilter::default())?;
     let pick = |k: usize| &units[k % units.len()];
-    match *op {
-        Op::Edit(u, k) => {
+    match op {
+        &Op::Edit(u, k) => {
             let edit = match k % 4 {
                 0 => UnitEdit {
                     source: Some(format!("نص {k}")),
@@ -702,15 +713,38 @@ fn run(m: &mut Memory, op: &Op) -> Result<Change> {
                     ..UnitEdit::default()
                 },
             };
-            m.edit_unit(pick(u).id, &edit, None, "prop")
+            m.edit_unit(pick(u).id, &edit, None, "prop").map(Some)
         }
-        Op::Split(u, s, t) => m.split_unit(pick(u).id, s, t, None, "prop"),
-        Op::Merge(u) => {
+        &Op::Split(u, s, t) => m.split_unit(pick(u).id, s, t, None, "prop").map(Some),
+        &Op::Merge(u) => {
             let k = u % units.len();
             let next = &units[(k + 1) % units.len()];
             m.merge_units(units[k].id, next.id, [None, None], "prop")
+                .map(Some)
         }
-        Op::Delete(u) => m.delete_unit(pick(u).id, None, "prop"),
+        &Op::Delete(u) => m.delete_unit(pick(u).id, None, "prop").map(Some),
+        Op::BulkStatus(us, k) => {
+            let edit = UnitEdit {
+                status: Some(Status::ALL[*k as usize % 4]),
+                ..UnitEdit::default()
+            };
+            let selection = Selection::ids(us.iter().map(|&u| pick(u).id));
+            Ok(m.edit_units(&selection, &edit, "prop")?.change)
+        }
+        Op::BulkDelete(us) => {
+            let selection = Selection::ids(us.iter().map(|&u| pick(u).id));
+            Ok(m.delete_units(&selection, "prop")?.change)
+        }
+        &Op::Move(u, source, previous) => {
+            let side = if source { Side::Source } else { Side::Target };
+            let direction = if previous {
+                Direction::Previous
+            } else {
+                Direction::Next
+            };
+            m.move_sentence(pick(u).id, side, direction, None, "prop")
+                .map(Some)
+        }
     }
 }
 
@@ -730,17 +764,374 @@ proptest! {
             }
             let before = dump(&m);
             match run(&mut m, op) {
-                Ok(_) => done += 1,
+                Ok(Some(_)) => done += 1,
+                Ok(None) => prop_assert_eq!(dump(&m), before),
                 // a refused change changes nothing
                 Err(_) => prop_assert_eq!(dump(&m), before),
             }
             assert_in_order(&m);
         }
+        let revisions_before = revisions_dump(&m);
         for _ in 0..done {
             m.undo(None, "prop").unwrap();
             assert_in_order(&m);
         }
         prop_assert_eq!(dump(&m), start);
         prop_assert_eq!(vocabulary(&m), words);
+        // revisions never go back: a unit seen before the undos is at the same or a later one
+        for row in revisions_dump(&m) {
+            if let Some(was) = revisions_before.iter().find(|r| r.id() == row.id()) {
+                prop_assert!(row.revision() >= was.revision());
+            }
+        }
     }
+}
+
+#[test]
+fn a_bulk_edit_is_one_change_across_documents_and_skips_what_already_reads_so() {
+    let mut m = memory();
+    second_document(&mut m);
+    let (a, b, c) = (unit_at(&m, 0).id, unit_at(&m, 1).id, unit_at(&m, 2).id);
+    let other = m
+        .units(&UnitFilter {
+            document: Some("second".into()),
+            ..UnitFilter::default()
+        })
+        .unwrap();
+    let approve = UnitEdit {
+        status: Some(Status::Approved),
+        ..UnitEdit::default()
+    };
+    m.edit_unit(a, &approve, None, "alice").unwrap();
+    let start = dump(&m);
+    let report = m
+        .edit_units(&Selection::ids([c, a, b, other[1].id, a]), &approve, "bob")
+        .unwrap();
+    assert_eq!((report.selected, report.skipped), (4, 1));
+    let change = report.change.unwrap();
+    assert_eq!(change.summary, "edit 3 units: status");
+    assert_eq!(change.document, None);
+    assert_eq!(change.documents, ["kazakhstan-2022", "second"]);
+    // in document order
+    let ids: Vec<i64> = change.after.iter().map(UnitRow::id).collect();
+    assert_eq!(ids, [b, c, other[1].id]);
+    assert!(
+        ids.iter()
+            .all(|&id| m.unit(id).unwrap().status == Status::Approved)
+    );
+    // nothing left to do: no change recorded
+    let history = m.history(None).unwrap().len();
+    let again = m
+        .edit_units(&Selection::ids([a, b]), &approve, "bob")
+        .unwrap();
+    assert_eq!((again.change, again.selected, again.skipped), (None, 2, 2));
+    assert_eq!(m.history(None).unwrap().len(), history);
+    // one undo takes back the whole bulk edit
+    m.undo(None, "bob").unwrap();
+    assert_eq!(dump(&m), start);
+    // a selection by filter: every pair of a document scored below a value
+    let noted = m
+        .edit_units(
+            &Selection::Filter(UnitFilter {
+                document: Some("second".into()),
+                max_score: Some(0.6),
+                ..UnitFilter::default()
+            }),
+            &UnitEdit {
+                note: Some("check".into()),
+                ..UnitEdit::default()
+            },
+            "bob",
+        )
+        .unwrap();
+    assert_eq!(noted.selected, 3);
+    // text edits take one unit
+    let err = m
+        .edit_units(
+            &Selection::ids([a, b]),
+            &UnitEdit {
+                target: Some("x".into()),
+                ..UnitEdit::default()
+            },
+            "bob",
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--source and --target correct one pair at a time, and 2 pairs are selected"
+    );
+    let err = m
+        .edit_units(&Selection::ids([a, 999]), &approve, "bob")
+        .unwrap_err();
+    assert!(matches!(err, Error::UnknownUnit(999)));
+}
+
+#[test]
+fn a_bulk_delete_of_scattered_units_keeps_the_order_and_is_undone_exactly() {
+    let mut m = memory();
+    second_document(&mut m);
+    let start = dump(&m);
+    let picked: Vec<i64> = [1, 4, 5, 9, 17]
+        .into_iter()
+        .map(|p| unit_at(&m, p).id)
+        .chain([m
+            .units(&UnitFilter {
+                document: Some("second".into()),
+                ..UnitFilter::default()
+            })
+            .unwrap()[0]
+            .id])
+        .collect();
+    let report = m
+        .delete_units(&Selection::ids(picked.clone()), "alice")
+        .unwrap();
+    let change = report.change.unwrap();
+    assert_eq!(change.summary, "delete 6 units");
+    assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 21 - 6);
+    assert_in_order(&m);
+    // positions 1, 4, 5 and 9 went before it: the unit that was at 16 is at 12
+    assert_eq!(unit_at(&m, 12).source_range, Some(16..17));
+    m.undo(None, "alice").unwrap();
+    assert_eq!(dump(&m), start);
+    // an empty selection deletes nothing and records nothing
+    let none = m
+        .delete_units(
+            &Selection::Filter(UnitFilter {
+                statuses: vec![Status::Rejected],
+                ..UnitFilter::default()
+            }),
+            "alice",
+        )
+        .unwrap();
+    assert_eq!((none.change, none.selected), (None, 0));
+}
+
+#[test]
+fn a_write_from_a_stale_revision_is_refused_and_changes_nothing() {
+    let mut m = memory();
+    let (u, v) = (unit_at(&m, 3), unit_at(&m, 4));
+    assert_eq!(u.revision, 1);
+    let review = UnitEdit {
+        status: Some(Status::Reviewed),
+        ..UnitEdit::default()
+    };
+    m.edit_unit(u.id, &review, Some(1), "alice").unwrap();
+    assert_eq!(m.unit(u.id).unwrap().revision, 2);
+    let before = revisions_dump(&m);
+    let stale = Error::Stale {
+        unit: u.id,
+        expected: 1,
+        current: 2,
+    };
+    let errors = [
+        m.edit_unit(
+            u.id,
+            &UnitEdit {
+                note: Some("x".into()),
+                ..UnitEdit::default()
+            },
+            Some(1),
+            "bob",
+        )
+        .unwrap_err(),
+        m.split_unit(u.id, 1, 1, Some(1), "bob").unwrap_err(),
+        m.merge_units(v.id, u.id, [None, Some(1)], "bob")
+            .unwrap_err(),
+        m.move_sentence(u.id, Side::Target, Direction::Next, Some(1), "bob")
+            .unwrap_err(),
+        m.delete_unit(u.id, Some(1), "bob").unwrap_err(),
+    ];
+    for err in errors {
+        assert_eq!(err.to_string(), stale.to_string());
+        assert_eq!(err.exit_code(), 1);
+    }
+    assert_eq!(
+        stale.to_string(),
+        format!(
+            "unit {} has changed since it was read (revision 1, now 2); read it again and redo the change",
+            u.id
+        )
+    );
+    assert_eq!(revisions_dump(&m), before);
+    // the undo of the edit gives the content back and takes a new revision
+    m.undo(None, "alice").unwrap();
+    let now = m.unit(u.id).unwrap();
+    assert_eq!((now.status, now.revision), (Status::Draft, 3));
+    assert!(matches!(
+        m.edit_unit(u.id, &review, Some(1), "bob"),
+        Err(Error::Stale { current: 3, .. })
+    ));
+}
+
+#[test]
+fn a_sentence_moves_to_the_previous_or_the_next_pair() {
+    let mut m = memory();
+    let doc = m.document_id("kazakhstan-2022").unwrap();
+    let targets = m.sentences(doc, "target").unwrap();
+    let (en, _) = (m.document_texts(doc).unwrap().unwrap().1, ());
+    let start = dump(&m);
+    // unit at 3 is one Arabic sentence translated by two English ones (target 3-4)
+    let (prev, u, next) = (unit_at(&m, 2), unit_at(&m, 3), unit_at(&m, 4));
+    let change = m
+        .move_sentence(u.id, Side::Target, Direction::Previous, Some(1), "alice")
+        .unwrap();
+    assert_eq!(change.kind, "move");
+    assert_eq!(
+        change.summary,
+        format!("move target sentence 3 of #{} to #{}", u.id, prev.id)
+    );
+    let grown = m.unit(prev.id).unwrap();
+    assert_eq!(grown.target_range, Some(2..4));
+    // the document's own text over both sentences, the space between them included
+    assert_eq!(grown.target, &en[targets[2].0.start..targets[3].0.end]);
+    assert_eq!(grown.score, None);
+    let shrunk = m.unit(u.id).unwrap();
+    assert_eq!(shrunk.target_range, Some(4..5));
+    assert_eq!(shrunk.target, targets[4].1);
+    assert_in_order(&m);
+    m.move_sentence(u.id, Side::Target, Direction::Next, None, "alice")
+        .unwrap();
+    assert_eq!(m.unit(next.id).unwrap().target_range, Some(4..6));
+    assert_eq!(m.unit(u.id).unwrap().target, "");
+    assert_in_order(&m);
+    m.undo(None, "alice").unwrap();
+    m.undo(None, "alice").unwrap();
+    assert_eq!(dump(&m), start);
+}
+
+#[test]
+fn a_pair_left_empty_by_a_move_is_removed() {
+    let mut m = memory();
+    let start = dump(&m);
+    let first = unit_at(&m, 0);
+    // 1-1 into 1-0 and 0-1, then the source sentence goes to the 0-1 pair: one 1-1 pair again
+    let split = m.split_unit(first.id, 1, 0, None, "alice").unwrap();
+    let second = split.after[1].id();
+    let change = m
+        .move_sentence(first.id, Side::Source, Direction::Next, None, "alice")
+        .unwrap();
+    assert!(
+        change.summary.ends_with("is removed)"),
+        "{}",
+        change.summary
+    );
+    assert!(matches!(m.unit(first.id), Err(Error::UnknownUnit(_))));
+    let joined = m.unit(second).unwrap();
+    assert_eq!(
+        (joined.source.as_str(), joined.target.as_str()),
+        (first.source.as_str(), first.target.as_str())
+    );
+    assert_eq!(
+        (joined.source_range.clone(), joined.position),
+        (Some(0..1), 0)
+    );
+    assert_in_order(&m);
+    m.undo(None, "alice").unwrap();
+    m.undo(None, "alice").unwrap();
+    assert_eq!(dump(&m), start);
+}
+
+#[test]
+fn bad_moves_are_refused_and_change_nothing() {
+    let mut m = memory();
+    let before = dump(&m);
+    let first = unit_at(&m, 0);
+    let last = unit_at(&m, 17);
+    let err = m
+        .move_sentence(first.id, Side::Source, Direction::Previous, None, "alice")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "unit {} is the first pair of its document: there is no previous pair to move a sentence to",
+            first.id
+        )
+    );
+    let err = m
+        .move_sentence(last.id, Side::Target, Direction::Next, None, "alice")
+        .unwrap_err();
+    assert!(err.to_string().contains("is the last pair"), "{err}");
+    let split = m.split_unit(first.id, 1, 0, None, "alice").unwrap();
+    let err = m
+        .move_sentence(
+            split.after[1].id(),
+            Side::Source,
+            Direction::Previous,
+            None,
+            "alice",
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("has no source sentence to move"),
+        "{err}"
+    );
+    m.undo(None, "alice").unwrap();
+    assert_eq!(dump(&m), before);
+}
+
+#[test]
+fn a_memory_of_schema_4_is_upgraded_in_place_with_its_history() {
+    use crate::store::migrate::MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        crate::store::index::register_functions(&conn, Default::default()).unwrap();
+        for (_, _, sql) in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.pragma_update(
+            None,
+            "application_id",
+            crate::store::migrate::APPLICATION_ID,
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents VALUES (1, 'old', 'ar', 'en', 'نص.', 'Text.', 't0', 'ann');
+             INSERT INTO segments VALUES (1, 1, 'source', 0, 0, 7, 'نص.');
+             INSERT INTO segments VALUES (2, 1, 'target', 0, 0, 5, 'Text.');
+             INSERT INTO units (id, document_id, position, source_start, source_end, target_start,
+                 target_end, source, target, score, status, note, created, created_by, changed,
+                 changed_by)
+             VALUES (1, 1, 0, 0, 1, 0, 1, 'نص.', 'Text.', 0.8, 'approved', NULL, 't0', 'ann', 't1', 'ann');",
+        )
+        .unwrap();
+        let row = |status: &str| {
+            serde_json::json!([{"id": 1, "document_id": 1, "position": 0, "source_start": 0,
+                "source_end": 1, "target_start": 0, "target_end": 1, "source": "نص.",
+                "target": "Text.", "score": 0.8, "status": status, "note": null, "created": "t0",
+                "created_by": "ann", "changed": if status == "draft" { "t0" } else { "t1" },
+                "changed_by": "ann", "source_markup": null, "target_markup": null,
+                "tmx_extras": null}])
+            .to_string()
+        };
+        conn.execute(
+            "INSERT INTO changes (id, kind, document_id, summary, before, after, user, at)
+             VALUES (1, 'edit', 1, 'edit #1: status', ?1, ?2, 'ann', 't1')",
+            [row("draft"), row("approved")],
+        )
+        .unwrap();
+    }
+    let mut m = Memory::open(&path).unwrap();
+    let version: i64 = m
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 5);
+    let history = m.history(None).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].document.as_deref(), Some("old"));
+    assert_eq!(history[0].documents, ["old"]);
+    assert_eq!(m.unit(1).unwrap().revision, 1);
+    // the old change is undone as before, and the unit gets its next revision
+    m.undo(Some(1), "bob").unwrap();
+    let unit = m.unit(1).unwrap();
+    assert_eq!((unit.status, unit.revision), (Status::Draft, 2));
+    // the history no longer hangs on the document: removing it leaves the history whole
+    m.conn
+        .execute_batch("DELETE FROM units; DELETE FROM documents;")
+        .unwrap();
+    assert_eq!(m.history(None).unwrap().len(), 2);
+    assert_eq!(m.history(None).unwrap()[1].document.as_deref(), Some("old"));
 }
