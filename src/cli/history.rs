@@ -60,17 +60,17 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
     }
     let header = ctx.out.paint(Style::new().bold(), &header);
     ctx.out.line(&header)?;
-    if let Some(d) = &c.document_change {
-        if let Some(before) = &d.before {
-            ctx.out.line(&format!(
-                "  texts of '{}': {} → {} source, {} → {} target sentences",
-                d.name,
-                before.source_sentences.len(),
-                d.after.source_sentences,
-                before.target_sentences.len(),
-                d.after.target_sentences
-            ))?;
-        }
+    if let Some(d) = &c.document_change
+        && let Some(before) = &d.before
+    {
+        ctx.out.line(&format!(
+            "  texts of '{}': {} → {} source, {} → {} target sentences",
+            d.name,
+            before.source_sentences.len(),
+            d.after.source_sentences,
+            before.target_sentences.len(),
+            d.after.target_sentences
+        ))?;
     }
     let mut ids: Vec<i64> = Vec::new();
     let mut seen = std::collections::HashSet::new();

@@ -116,7 +116,7 @@ pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
     Ok(())
 }
 
-/// One line for a unit: `#12  0.43  draft     3 → 3-4  source… │ target…`, the two texts
+/// One line for a unit: `#12    0.43  draft     3 → 3-4      source… │ target…`, the two texts
 /// sharing what the width leaves, each on one line with its control characters escaped.
 fn brief_line(ctx: &Context, u: &Unit) -> String {
     let sentences = match (&u.source_range, &u.target_range) {
@@ -128,14 +128,14 @@ fn brief_line(ctx: &Context, u: &Unit) -> String {
         None => "-".to_string(),
     };
     let plain = format!(
-        "#{:<5} {score:>4}  {:<8}  {sentences:<9}  ",
+        "#{:<5} {score:>4}  {:<8}  {sentences:<11}  ",
         u.id,
         u.status.as_str()
     );
     let used = plain.chars().count() + 3;
     let column = (ctx.out.width.saturating_sub(used) / 2).max(8);
     let coloured = format!(
-        "#{:<5} {}{}  {:<8}  {sentences:<9}  ",
+        "#{:<5} {}{}  {:<8}  {sentences:<11}  ",
         u.id,
         " ".repeat(4usize.saturating_sub(score.len())),
         ctx.out.score(u.score),

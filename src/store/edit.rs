@@ -889,10 +889,9 @@ fn with_next_revisions(old: &[UnitRow], new: &[UnitRow]) -> Vec<UnitRow> {
     new.iter()
         .map(|r| {
             let mut r = r.clone();
-            let next = match r.int("id") {
-                Some(id) => Some(current.get(&id).copied().unwrap_or(r.revision()) + 1),
-                None => None,
-            };
+            let next = r
+                .int("id")
+                .map(|id| current.get(&id).copied().unwrap_or(r.revision()) + 1);
             match next {
                 Some(n) => r.set("revision", n),
                 None => {

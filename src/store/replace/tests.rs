@@ -51,15 +51,16 @@ fn realign(
     )
 }
 
-/// Everything a replacement or its undo may touch: every unit (without revisions), the
-/// documents with their texts, and every sentence.
-fn state(
-    m: &Memory,
-) -> (
+/// Units (as JSON, without revisions), documents (name and texts) and sentences.
+type State = (
     Vec<Value>,
     Vec<(String, Option<String>, Option<String>)>,
     Vec<(i64, String, i64, i64, i64, String)>,
-) {
+);
+
+/// Everything a replacement or its undo may touch: every unit (without revisions), the
+/// documents with their texts, and every sentence.
+fn state(m: &Memory) -> State {
     let units = m
         .units(&UnitFilter::default())
         .unwrap()
