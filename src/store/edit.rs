@@ -711,7 +711,7 @@ impl Memory {
         let after_ids: Vec<i64> = target.after.iter().map(UnitRow::id).collect();
         let current = read_rows(&tx, &after_ids)?;
         let restored = with_next_revisions(&current, &target.before);
-        let ids = apply(&tx, &target.after, &restored)?;
+        let ids = apply(&tx, &current, &restored)?;
         check_order(&tx, &restored)
             .map_err(|why| Error::invalid(format!("cannot undo change {}: {why}", target.id)))?;
         if let Some(d) = &target.document_change {
@@ -1179,15 +1179,15 @@ pub(super) fn apply(tx: &Transaction, old: &[UnitRow], new: &[UnitRow]) -> Resul
             renumber(tx, document, &removed, &added, &touched)?;
         }
     }
-    let was: HashSet<i64> = old.iter().map(UnitRow::id).collect();
+    let was: HashMap<i64, &UnitRow> = old.iter().map(|r| (r.id(), r)).collect();
     let mut ids = Vec::with_capacity(new.len());
     for r in new {
-        match r.int("id") {
-            Some(id) if was.contains(&id) => {
-                update_row(tx, r)?;
-                ids.push(id);
+        match r.int("id").and_then(|id| was.get(&id)) {
+            Some(before) => {
+                update_row(tx, before, r)?;
+                ids.push(r.id());
             }
-            _ => ids.push(insert_row(tx, r)?),
+            None => ids.push(insert_row(tx, r)?),
         }
     }
     Ok(ids)
@@ -1492,12 +1492,21 @@ fn quote_column(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn update_row(tx: &Transaction, row: &UnitRow) -> Result<()> {
+/// Writes the columns of `row` that differ from `before` (the row as stored): a status edit
+/// leaves the texts, and so the search index, alone.
+fn update_row(tx: &Transaction, before: &UnitRow, row: &UnitRow) -> Result<()> {
     let mut sets = Vec::new();
     let mut values = Vec::new();
-    for (name, value) in row.0.iter().filter(|(n, _)| n.as_str() != "id") {
+    for (name, value) in row
+        .0
+        .iter()
+        .filter(|(n, v)| n.as_str() != "id" && before.0.get(n.as_str()) != Some(*v))
+    {
         values.push(sql_value(name, value)?);
         sets.push(format!("{} = ?{}", quote_column(name), values.len()));
+    }
+    if sets.is_empty() {
+        return Ok(());
     }
     values.push(SqlValue::Integer(row.id()));
     let sql = format!(
