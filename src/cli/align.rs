@@ -162,42 +162,49 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             target_sentences: &target_spans,
             beads: &beads,
         };
-        let outcome = if args.replace && m.document_id(&name).is_ok() {
-            let report = m.replace_alignment(
-                &Realignment {
-                    document: &name,
-                    texts: Some(DocumentTexts {
-                        source_lang: args.source_lang,
-                        target_lang: args.target_lang,
-                        source_text: &source_text,
-                        target_text: &target_text,
-                        source_sentences: &source_spans,
-                        target_sentences: &target_spans,
-                    }),
-                    beads: &beads,
-                },
-                args.force,
-                &ctx.user,
-            )?;
-            let what = match &report.change {
-                Some(change) => format!(
-                    "re-aligned '{name}' in {}: {} kept, {} new, {} removed (change {}; 'bitext undo' reverts it)",
-                    ctx.db.display(),
-                    report.kept,
-                    report.added,
-                    report.removed,
-                    change.id
-                ),
-                None => format!(
-                    "'{name}' in {} is unchanged: the new alignment is the one stored",
-                    ctx.db.display()
-                ),
-            };
-            (report.document, what)
-        } else {
-            let id = m.add_document(&doc, false, &ctx.user)?;
-            (id, format!("stored '{name}' in {}", ctx.db.display()))
+        let stored_as = |m: &mut crate::store::Memory| -> Result<(i64, String)> {
+            Ok(if args.replace && m.document_id(&name).is_ok() {
+                let report = m.replace_alignment(
+                    &Realignment {
+                        document: &name,
+                        texts: Some(DocumentTexts {
+                            source_lang: args.source_lang,
+                            target_lang: args.target_lang,
+                            source_text: &source_text,
+                            target_text: &target_text,
+                            source_sentences: &source_spans,
+                            target_sentences: &target_spans,
+                        }),
+                        beads: &beads,
+                    },
+                    args.force,
+                    &ctx.user,
+                )?;
+                let what = match &report.change {
+                    Some(change) => format!(
+                        "re-aligned '{name}' in {}: {} kept, {} new, {} removed (change {}; 'bitext undo' reverts it)",
+                        ctx.db.display(),
+                        report.kept,
+                        report.added,
+                        report.removed,
+                        change.id
+                    ),
+                    None => format!(
+                        "'{name}' in {} is unchanged: the new alignment is the one stored",
+                        ctx.db.display()
+                    ),
+                };
+                (report.document, what)
+            } else {
+                let id = m.add_document(&doc, false, &ctx.user)?;
+                (id, format!("stored '{name}' in {}", ctx.db.display()))
+            })
         };
+        let outcome = stored_as(m);
+        if outcome.is_err() {
+            progress.finish_and_clear();
+        }
+        let outcome = outcome?;
         document = Some(outcome.0);
         stored = Some(outcome.1);
     }
