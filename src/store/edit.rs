@@ -2,7 +2,8 @@
 //!
 //! Every change is one transaction that writes the units and one row of `changes` with the
 //! touched unit rows before and after it, complete (every column, by name), so that undo puts
-//! them back exactly. A change may touch units of several documents (a bulk edit); within each
+//! them back exactly. (The `align` that stores a new document names its units by their ids
+//! instead of copying them: its undo removes the whole document.) A change may touch units of several documents (a bulk edit); within each
 //! document, when it changes the number of units (split +1, merge −1, delete −k), the untouched
 //! units around them are renumbered so that positions stay consecutive and the document's order
 //! holds: its units cover its sentences in order. Storing or re-aligning a whole document is a
@@ -715,7 +716,7 @@ impl Memory {
         check_order(&tx, &restored)
             .map_err(|why| Error::invalid(format!("cannot undo change {}: {why}", target.id)))?;
         if let Some(d) = &target.document_change {
-            replace::undo_document(&tx, d, target.id)?;
+            replace::undo_document(&tx, d)?;
         }
         let after = read_rows(&tx, &ids)?;
         let at = now();
@@ -805,7 +806,7 @@ impl Memory {
 /// Writes a planned change inside `tx` and records it; `None` when it touches nothing.
 pub(super) fn write_plan(
     tx: &Transaction,
-    plan: Plan,
+    mut plan: Plan,
     user: &str,
     at: &str,
 ) -> Result<Option<Change>> {
@@ -824,7 +825,18 @@ pub(super) fn write_plan(
     let documents = document_names(tx, &ids)?;
     let new = with_next_revisions(&plan.old, &plan.new);
     let new_ids = apply(tx, &plan.old, &new)?;
-    let after = read_rows(tx, &new_ids)?;
+    // the units of a new document are not copied into the history: undoing its `align`
+    // removes the document with all its units, which it checks are the ones stored
+    let after = match &mut plan.document_change {
+        Some(d) if d.created => {
+            d.stored_units = match (new_ids.iter().min(), new_ids.iter().max()) {
+                (Some(&first), Some(&last)) => Some([first, last]),
+                _ => None,
+            };
+            Vec::new()
+        }
+        _ => read_rows(tx, &new_ids)?,
+    };
     // a new unit's id is known once it is written
     let summary = match after.last() {
         Some(new) => plan.summary.replace("{new}", &new.id().to_string()),
@@ -1433,7 +1445,7 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
         }
     }
     if let Some(d) = &target.document_change {
-        replace::check_document_undoable(tx, d, id, target.after.len())?;
+        replace::check_document_undoable(tx, d, id)?;
     }
     Ok(())
 }

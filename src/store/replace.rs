@@ -91,6 +91,11 @@ pub struct DocumentChange {
     pub before: Option<DocumentState>,
     /// The document as the change left it, in short, checked before an undo.
     pub after: DocumentSummary,
+    /// For a new document, the ids of the first and last units it stored (the history does not
+    /// copy the rows of a new document: undoing its `align` removes them all, after checking
+    /// that the document holds exactly these).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_units: Option<[i64; 2]>,
 }
 
 /// A document's texts, languages and sentences, complete.
@@ -262,6 +267,7 @@ impl Memory {
                 created: true,
                 before: None,
                 after: state.summary(),
+                stored_units: None,
             }),
         };
         write_plan(&tx, plan, user, &at)?;
@@ -425,6 +431,7 @@ impl Memory {
                 created: false,
                 before: (!unchanged).then_some(old_state),
                 after: new_state.summary(),
+                stored_units: None,
             }),
         };
         let change = write_plan(&tx, plan, user, &at)?;
@@ -676,7 +683,6 @@ pub(super) fn check_document_undoable(
     tx: &Transaction,
     d: &DocumentChange,
     change: i64,
-    units: usize,
 ) -> Result<()> {
     let exists = tx
         .query_row(
@@ -699,15 +705,21 @@ pub(super) fn check_document_undoable(
         )));
     }
     if d.created {
-        let count: i64 = tx.query_row(
-            "SELECT count(*) FROM units WHERE document_id = ?1",
+        // the units the align stored, and no other (a later change in effect on the document
+        // has already refused the undo; an import into it would show here)
+        let (count, first, last): (i64, Option<i64>, Option<i64>) = tx.query_row(
+            "SELECT count(*), min(id), max(id) FROM units WHERE document_id = ?1",
             [d.document],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        if count as usize != units {
+        let stored = match d.stored_units {
+            Some([a, b]) => (b - a + 1, Some(a), Some(b)),
+            None => (0, None, None),
+        };
+        if (count, first, last) != stored {
             return Err(Error::invalid(format!(
-                "cannot undo change {change}: document '{}' holds {count} units, and that change stored {units} (were units imported into it?)",
-                d.name
+                "cannot undo change {change}: document '{}' holds {count} units that are not the {} that change stored (were units imported into it?)",
+                d.name, stored.0
             )));
         }
     }
@@ -716,19 +728,9 @@ pub(super) fn check_document_undoable(
 
 /// Undoes what an `align` did to its document (its units are put back by the caller): removes
 /// a document it created, or gives back the texts and sentences it replaced.
-pub(super) fn undo_document(tx: &Transaction, d: &DocumentChange, change: i64) -> Result<()> {
+pub(super) fn undo_document(tx: &Transaction, d: &DocumentChange) -> Result<()> {
     if d.created {
-        let left: i64 = tx.query_row(
-            "SELECT count(*) FROM units WHERE document_id = ?1",
-            [d.document],
-            |r| r.get(0),
-        )?;
-        if left > 0 {
-            return Err(Error::invalid(format!(
-                "cannot undo change {change}: document '{}' still holds {left} units",
-                d.name
-            )));
-        }
+        tx.execute("DELETE FROM units WHERE document_id = ?1", [d.document])?;
         tx.execute("DELETE FROM segments WHERE document_id = ?1", [d.document])?;
         tx.execute("DELETE FROM documents WHERE id = ?1", [d.document])?;
     } else if let Some(state) = &d.before {

@@ -631,15 +631,18 @@ fn history_lists_changes_latest_first_or_for_one_unit() {
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].kind, "delete");
     assert_eq!(all[0].user, "bob");
+    // the align that stored the document names its units by ids, without copying them
     assert_eq!(all[2].kind, "align");
+    assert!(all[2].after.is_empty());
+    let stored = all[2].document_change.as_ref().unwrap().stored_units;
+    assert_eq!(stored, Some([1, 18]));
     let of_a = m.history(Some(a.id)).unwrap();
-    assert_eq!(of_a.len(), 2);
+    assert_eq!(of_a.len(), 1);
     assert_eq!(of_a[0].kind, "edit");
     // a deleted unit still has its history
-    assert_eq!(m.history(Some(b.id)).unwrap().len(), 2);
-    // a unit that never changed has only the align that stored it; a unit that never was is
-    // an error
-    assert_eq!(m.history(Some(unit_at(&m, 5).id)).unwrap().len(), 1);
+    assert_eq!(m.history(Some(b.id)).unwrap().len(), 1);
+    // a unit that never changed has none; a unit that never was is an error
+    assert!(m.history(Some(unit_at(&m, 5).id)).unwrap().is_empty());
     assert!(matches!(m.history(Some(999)), Err(Error::UnknownUnit(999))));
 }
 

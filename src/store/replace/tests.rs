@@ -462,3 +462,25 @@ fn matching_is_in_order_and_finds_the_longest_common_run() {
     let other: Vec<String> = (0..5000).map(|k| format!("new {k}")).collect();
     assert!(diff_match(&many, &other).is_empty());
 }
+
+#[test]
+fn the_align_that_stored_a_document_is_not_undone_over_units_imported_into_it() {
+    let mut m = Memory::open_in_memory().unwrap();
+    let id = kazakhstan(&mut m);
+    // as an import into the document would: a unit outside the history
+    m.conn
+        .execute(
+            "INSERT INTO units (document_id, position, source, target, created, created_by,
+                changed, changed_by)
+             VALUES (?1, 18, 'نص', 'text', 'now', 'tmx', 'now', 'tmx')",
+            [id],
+        )
+        .unwrap();
+    let before = state(&m);
+    let err = m.undo(Some(1), "alice").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot undo change 1: document 'kazakhstan-2022' holds 19 units that are not the 18 that change stored (were units imported into it?)"
+    );
+    assert_eq!(state(&m), before);
+}
