@@ -177,6 +177,9 @@ fn a_text_fixed_in_one_sentence_gives_a_new_pair_for_that_sentence_only() {
         }
     }
     // the earlier history is all there, with the align on top
+    let latest = desk.json(&["history", "--limit", "1", "--json"]);
+    assert_eq!(latest.as_array().unwrap().len(), 1);
+    assert_eq!(latest[0]["kind"], "align");
     let now = desk.history();
     assert_eq!(&now.as_array().unwrap()[1..], history.as_array().unwrap());
     assert_eq!(now[0]["kind"], "align");

@@ -17,6 +17,9 @@ pub struct Args {
     /// Only the changes that touched this unit
     #[arg(value_parser = super::parse_id)]
     id: Option<i64>,
+    /// Only the latest N changes
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), value_name = "N")]
+    limit: Option<u64>,
     /// Print a JSON array of changes: {"id", "kind", "document", "documents", "summary", "user",
     /// "at", "undoes", "undone_by", "before", "after", "document_change"}; before and after are
     /// the touched unit rows, document_change what an align did to the document's texts
@@ -26,7 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let memory = ctx.existing_memory()?;
-    let changes = memory.history(args.id)?;
+    let changes = memory.latest_changes(args.id, args.limit.map(|n| n as usize))?;
     if args.json {
         return ctx.out.json(&changes);
     }

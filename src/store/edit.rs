@@ -751,6 +751,13 @@ impl Memory {
 
     /// The history, latest first: every change, or those that touched one unit.
     pub fn history(&self, unit: Option<i64>) -> Result<Vec<Change>> {
+        self.latest_changes(unit, None)
+    }
+
+    /// The latest `limit` changes (all when `None`), latest first: of the whole memory, or
+    /// those that touched one unit. Only the rows returned are read in full when no unit is
+    /// given (a history row may be large: a bulk edit holds every unit it changed).
+    pub fn latest_changes(&self, unit: Option<i64>, limit: Option<usize>) -> Result<Vec<Change>> {
         let mut stmt = self
             .conn
             .prepare(&format!("{CHANGE_QUERY} ORDER BY c.id DESC"))
@@ -760,6 +767,9 @@ impl Memory {
             .map_err(|e| self.fail(e))?;
         let mut out = Vec::new();
         for row in rows {
+            if limit.is_some_and(|n| out.len() >= n) {
+                break;
+            }
             let change = row.map_err(|e| self.fail(e))?;
             if unit.is_none_or(|u| change.units().contains(&u)) {
                 out.push(change);
