@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_index_tokenizer.sql",
         include_str!("../../migrations/0004_index_tokenizer.sql"),
     ),
+    (
+        5,
+        "0005_index_numbers_stems.sql",
+        include_str!("../../migrations/0005_index_numbers_stems.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
