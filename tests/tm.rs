@@ -146,7 +146,7 @@ fn lookup_looks_at_the_side_in_the_language_of_the_text() {
     let matches = tm.json(&["lookup", english, "--json"]);
     assert_eq!(matches[0]["matched"], "target");
     assert_eq!(matches[0]["id"], 3);
-    assert_eq!(matches[0]["score"], 85);
+    assert_eq!(matches[0]["score"], 84); // 3 of 19 words differ (200,000 is one word)
     // told it is Arabic, the English text finds nothing on the Arabic side
     let none = tm.json(&["lookup", english, "--lang", "ar", "--json"]);
     assert_eq!(none, serde_json::json!([]));
@@ -246,7 +246,8 @@ fn concordance_finds_a_word_behind_its_clitics() {
         words.contains(&"قال") && words.contains(&"وقال"),
         "{words:?}"
     );
-    assert!(!words.contains(&"وقالت"));
+    // and its inflections (قالت, she said), but not other words with the letters (استقال)
+    assert!(words.contains(&"وقالت"), "{words:?}");
     for h in hits {
         assert_eq!(h["matched"], "source");
         let source = h["source"].as_str().unwrap();

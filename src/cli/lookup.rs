@@ -22,8 +22,11 @@ use crate::store::Side;
 /// where d is the word-level edit distance (a word inserted, deleted or replaced costs 1) and n
 /// and m are the numbers of words of TEXT and of the stored sentence. Only identical text scores
 /// 100; text identical after normalisation scores 99 and is marked "normalised"; every other
-/// match is capped at 99. The words that differ are highlighted in the match and listed under
-/// it. Candidates come from the memory's search index, so lookups stay fast as it grows.
+/// match is capped at 99. Numbers are placeables, as in CAT tools: d counts them as one word,
+/// and each number that differs costs one point instead (a sentence that differs only in one
+/// number scores 98), and they are listed as "numbers: 20 → 200". The words that differ are
+/// highlighted in the match and listed under it. Candidates come from the memory's search
+/// index, so lookups stay fast as it grows.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The sentence to look up (- reads it from standard input)
@@ -42,7 +45,8 @@ pub struct Args {
     document: Option<String>,
     /// Print a JSON array of matches: {"id", "score", "normalised", "matched" (the side that
     /// matched: source or target), "source", "target", "document", "status", "note",
-    /// "only_in_text", "only_in_match"}
+    /// "only_in_text", "only_in_match" (words, numbers apart), "numbers" ([{"text", "match"}]:
+    /// the numbers that differ, paired in order)}
     #[arg(long)]
     json: bool,
 }
@@ -93,6 +97,17 @@ fn print_match(out: &mut Out, m: &Match) -> Result<()> {
         Side::Target => (m.source.as_str(), marked.as_str()),
     };
     out.pair(&header, source, target)?;
+    if !m.numbers.is_empty() {
+        let pairs: Vec<String> = m
+            .numbers
+            .iter()
+            .map(|n| {
+                let side = |x: &Option<String>| x.clone().unwrap_or_else(|| "–".into());
+                format!("{} → {}", side(&n.text), side(&n.matched))
+            })
+            .collect();
+        out.line(&format!("  numbers: {}", pairs.join(", ")))?;
+    }
     if !m.only_in_text.is_empty() {
         out.line(&format!("  not in the match: {}", m.only_in_text.join(" ")))?;
     }

@@ -24,11 +24,11 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::score::{differing_words, similarity, spans, surface};
+use super::score::{differing_words, placeables, similarity, spans, surface};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::store::{Memory, Scope, Side, Unit};
-use crate::text::normalize::{Word, word_spans};
+use crate::text::normalize::{Word, is_number, word_spans};
 use crate::text::terms::{self, quote};
 
 /// Units scored exactly per lookup.
@@ -80,13 +80,25 @@ pub struct Match {
     pub document: String,
     pub status: crate::store::Status,
     pub note: Option<String>,
-    /// Words of the looked-up text that the match lacks.
+    /// Words of the looked-up text that the match lacks (numbers apart, in `numbers`).
     pub only_in_text: Vec<String>,
-    /// Words of the match that the looked-up text lacks.
+    /// Words of the match that the looked-up text lacks (numbers apart).
     pub only_in_match: Vec<String>,
+    /// The numbers that differ, paired in order: the text's and the match's (placeables a
+    /// translator swaps in without retranslating; each costs one point of the score).
+    pub numbers: Vec<NumberChange>,
     /// Byte ranges of `only_in_match` in the matched side's text (for highlighting).
     #[serde(skip)]
     pub differences: Vec<Range<usize>>,
+}
+
+/// A number of the looked-up text and the match's number in its place (`None` where one
+/// side has a number more).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NumberChange {
+    pub text: Option<String>,
+    #[serde(rename = "match")]
+    pub matched: Option<String>,
 }
 
 /// Looks `text` up in the memory: the best matches first (then by id).
@@ -147,8 +159,16 @@ fn candidates(
         Ok(true)
     })?;
 
-    // each word's units, read up to the cap: a word that reaches it is only known to be frequent
-    let mut distinct: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
+    // each word's units, read up to the cap: a word that reaches it is only known to be frequent;
+    // numbers are placeables (a match may have others), searched only when there is nothing else
+    let mut distinct: Vec<&str> = words
+        .iter()
+        .map(|w| w.norm.as_str())
+        .filter(|w| !is_number(w))
+        .collect();
+    if distinct.is_empty() {
+        distinct = words.iter().map(|w| w.norm.as_str()).collect();
+    }
     distinct.sort_unstable();
     distinct.dedup();
     let mut by_rarity: Vec<(Vec<i64>, &str)> = Vec::with_capacity(distinct.len());
@@ -162,7 +182,7 @@ fn candidates(
     }
     by_rarity.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.1.cmp(b.1)));
 
-    let needed = needed_words(words.len(), min);
+    let needed = needed_words(distinct_len_hint(words), min);
     let units = memory.unit_count_estimate()?.max(1) as f64;
     let mut read = 0;
     let mut searched = 0;
@@ -203,6 +223,15 @@ fn candidates(
     Ok(())
 }
 
+/// The number of words the rarest-words bound counts: the text's words but its numbers, which a
+/// match may replace at a point each (all of them when the text is only numbers).
+fn distinct_len_hint(words: &[Word]) -> usize {
+    match words.iter().filter(|w| !is_number(&w.norm)).count() {
+        0 => words.len(),
+        n => n,
+    }
+}
+
 /// How many of a text's distinct words (the rarest) must be searched so that no unit scoring
 /// `min`% or more is missed: one more than the most words such a unit can lack.
 pub fn needed_words(words: usize, min: u8) -> usize {
@@ -223,13 +252,27 @@ fn build(
 ) -> Match {
     let (only_text, only_match) = differing_words(words, other);
     let matched = side.of(&unit);
+    let not_number = |ws: &[Word], which: Vec<usize>| -> Vec<usize> {
+        which
+            .into_iter()
+            .filter(|&k| !is_number(&ws[k].norm))
+            .collect()
+    };
+    let numbers = placeables(words, other)
+        .into_iter()
+        .map(|(a, b)| NumberChange {
+            text: a.map(|k| text[words[k].span.clone()].to_string()),
+            matched: b.map(|k| matched[other[k].span.clone()].to_string()),
+        })
+        .collect();
     Match {
         id: unit.id,
         score: sim.percent,
         normalised: sim.normalised,
         matched: side,
-        only_in_text: surface(text, words, &only_text),
-        only_in_match: surface(matched, other, &only_match),
+        only_in_text: surface(text, words, &not_number(words, only_text)),
+        only_in_match: surface(matched, other, &not_number(other, only_match.clone())),
+        numbers,
         differences: spans(other, &only_match),
         source: unit.source,
         target: unit.target,
@@ -307,9 +350,28 @@ mod tests {
         .unwrap();
         assert_eq!(found[0].matched, Side::Target);
         assert!(found[0].source.starts_with("وقال توقاييف"));
-        // "which has been" is missing: 3 of 20 words
-        assert_eq!(found[0].score, 85);
+        // "which has been" is missing: 3 of 19 words (200,000 is one)
+        assert_eq!(found[0].score, 84);
         assert_eq!(found[0].only_in_match, ["which", "has", "been"]);
+    }
+
+    #[test]
+    fn a_sentence_that_differs_only_in_its_numbers_is_a_near_match() {
+        let m = memory();
+        let found = lookup(
+            &m,
+            "وقالت وزارة الداخلية إن قوات الأمن عززت وجودها في كل أنحاء البلاد، وإن 31 \"مجرما مسلحا\" لقوا مصرعهم، بينما أصيب 40 في الاضطرابات.",
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(found[0].score, 97);
+        assert!(found[0].only_in_text.is_empty() && found[0].only_in_match.is_empty());
+        let pairs: Vec<(Option<&str>, Option<&str>)> = found[0]
+            .numbers
+            .iter()
+            .map(|n| (n.text.as_deref(), n.matched.as_deref()))
+            .collect();
+        assert_eq!(pairs, [(Some("31"), Some("26")), (Some("40"), Some("18"))]);
     }
 
     #[test]

@@ -171,7 +171,10 @@ impl Memory {
             .prepare_cached("SELECT doc FROM unit_index_terms WHERE term = ?1 AND col = ?2")
             .map_err(|e| self.fail(e))?;
         let n: Option<i64> = stmt
-            .query_row(params![term, side.as_str()], |r| r.get(0))
+            .query_row(
+                params![crate::text::terms::index_term(term), side.as_str()],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.fail(e))?;
         Ok(n.unwrap_or(0).max(0) as u64)
@@ -407,10 +410,10 @@ mod tests {
             )
             .unwrap();
         assert!(sql.contains("tokenize = 'ascii'"), "{sql}");
-        for term in ["للحكومه", "حكومه", "500"] {
+        for term in ["للحكومه", "حكومه", "2,500"] {
             assert_eq!(m.term_units(Side::Source, term).unwrap(), 1, "{term}");
         }
-        for term in ["government", "500"] {
+        for term in ["government", "2,500"] {
             assert_eq!(m.term_units(Side::Target, term).unwrap(), 1, "{term}");
         }
         // and the triggers of version 2 keep the rebuilt index in step
@@ -419,6 +422,39 @@ mod tests {
             .unwrap();
         assert_eq!(m.term_units(Side::Target, "government").unwrap(), 0);
         assert_eq!(m.term_units(Side::Target, "cabinet").unwrap(), 1);
+    }
+
+    #[test]
+    fn a_version_4_memory_is_reindexed_with_numbers_and_inflection_stems() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        let conn = Connection::open(&path).unwrap();
+        register_functions(&conn, Arc::default()).unwrap();
+        for (_, _, sql) in &crate::store::migrate::MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 4; PRAGMA application_id = 1651078264;
+             INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+             VALUES ('old', 'ar', 'en', 't', 'u');
+             INSERT INTO units (id, document_id, position, source, target, created,
+                 created_by, changed, changed_by)
+             VALUES (3, 1, 0, 'المتظاهرين ٢٬٥٠٠', 'security forces 2,500', 't', 'u', 't', 'u');",
+        )
+        .unwrap();
+        // the version-4 index, as that version's terms would have it
+        conn.execute_batch(
+            "INSERT INTO unit_index (unit_index) VALUES ('delete-all');
+             INSERT INTO unit_index (rowid, source, target)
+             VALUES (3, 'المتظاهرين متظاهرين 2 500', 'security forces 2 500');",
+        )
+        .unwrap();
+        drop(conn);
+        let m = Memory::open_existing(&path).unwrap();
+        assert_eq!(m.term_units(Side::Source, "2,500").unwrap(), 1);
+        assert_eq!(m.term_units(Side::Source, "500").unwrap(), 0);
+        assert_eq!(m.term_units(Side::Target, "\u{E001}forc").unwrap(), 1);
+        assert_eq!(m.term_units(Side::Source, "\u{E001}متظاهر").unwrap(), 1);
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_history_outlives_documents.sql",
         include_str!("../../migrations/0005_history_outlives_documents.sql"),
     ),
+    (
+        6,
+        "0006_index_numbers_stems.sql",
+        include_str!("../../migrations/0006_index_numbers_stems.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

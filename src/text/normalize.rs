@@ -13,7 +13,8 @@
 //!
 //! [`words`] then splits on everything that is not a letter or digit, so punctuation and spacing
 //! differences do not count (`«إطلاق النار»؛` and `"إطلاق  النار"` are the same two words);
-//! [`word_spans`] does the same and says where each word is in the original text. [`stem`]
+//! [`word_spans`] does the same and says where each word is in the original text, keeping a
+//! number with its separators as one word (`2,500`, `٢٬٥٠٠` and `3.5` are one word each). [`stem`]
 //! strips Arabic clitics (`و` `ف` `ب` `ل` `ك` `ال`) so that `قال` finds `وقال` and `الحكومة`
 //! finds `والحكومة` (see [`super::terms`] for what the search index holds).
 
@@ -62,18 +63,37 @@ pub fn word_spans(text: &str) -> Vec<Word> {
     let mut norm = String::new();
     let mut start = 0;
     let mut end = 0;
+    // a `,` or `.` right after a digit, kept while we see whether a digit follows it
+    let mut separator: Option<char> = None;
     let mut buf = String::new();
     for cluster in clusters(text) {
         buf.clear();
         push_normalized(&mut buf, &text[cluster.clone()]);
         for c in buf.chars() {
             if is_word_char(c) {
+                if let Some(sep) = separator.take() {
+                    if c.is_ascii_digit() {
+                        // 2,500 and 3.5 are one word, as CAT tools treat numbers
+                        norm.push(sep);
+                    } else {
+                        out.push(Word {
+                            norm: std::mem::take(&mut norm),
+                            span: start..end,
+                        });
+                    }
+                }
                 if norm.is_empty() {
                     start = cluster.start;
                 }
                 norm.push(c);
                 end = cluster.end;
+            } else if separator.is_none()
+                && matches!(c, ',' | '.')
+                && norm.ends_with(|d: char| d.is_ascii_digit())
+            {
+                separator = Some(c);
             } else if !norm.is_empty() {
+                separator = None;
                 out.push(Word {
                     norm: std::mem::take(&mut norm),
                     span: start..end,
@@ -88,6 +108,16 @@ pub fn word_spans(text: &str) -> Vec<Word> {
         });
     }
     out
+}
+
+/// True when a normalised word is a number (digits, with `,` or `.` between digits): a
+/// placeable, which fuzzy matching compares apart from the words.
+pub fn is_number(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word.ends_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// Byte ranges of `text`, each a character with the combining marks that follow it, so that
@@ -352,9 +382,35 @@ mod tests {
                 env!("CARGO_MANIFEST_DIR")
             ))
             .unwrap();
-            let norms: Vec<String> = word_spans(&text).into_iter().map(|w| w.norm).collect();
+            // word_spans keeps 2,500 whole; split at its separators it gives the plain words
+            let norms: Vec<String> = word_spans(&text)
+                .into_iter()
+                .flat_map(|w| {
+                    w.norm
+                        .split([',', '.'])
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
             assert_eq!(norms, words(&text), "{file}");
         }
+    }
+
+    #[test]
+    fn numbers_are_one_word_with_their_separators() {
+        let norms =
+            |t: &str| -> Vec<String> { word_spans(t).into_iter().map(|w| w.norm).collect() };
+        assert_eq!(norms("قال إن 200,000 شخص"), ["قال", "ان", "200,000", "شخص"]);
+        assert_eq!(norms("٢٬٥٠٠ و٣٫٥"), ["2,500", "و3.5"]);
+        assert_eq!(
+            norms("in 2019. Then 3,000-strong, 1.5%"),
+            ["in", "2019", "then", "3,000", "strong", "1.5"]
+        );
+        assert_eq!(norms("a,b 1,x 2."), ["a", "b", "1", "x", "2"]);
+        let spans = word_spans("cost 2,500.");
+        assert_eq!(spans[1].span, 5..10);
+        assert!(is_number("2,500") && is_number("3.5") && is_number("7"));
+        assert!(!is_number("و3") && !is_number("2,") && !is_number("a1"));
     }
 
     #[test]
