@@ -23,9 +23,19 @@ pub enum Error {
     /// A path names a directory where a file was expected.
     #[error("{} is a directory, not a file", .0.display())]
     IsDirectory(PathBuf),
-    /// The bytes of an input are not UTF-8.
-    #[error("{} is not valid UTF-8: invalid byte at offset {offset}", .path.display())]
-    NotUtf8 { path: PathBuf, offset: usize },
+    /// The bytes of an input are not UTF-8: where the first bad byte is (line and character
+    /// column, and byte offset) and its value.
+    #[error(
+        "{}:{line}:{column}: not valid UTF-8 (byte 0x{byte:02X} at offset {offset}); save the file as UTF-8",
+        .path.display()
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        offset: usize,
+        byte: u8,
+    },
     /// The input is UTF-16; bitext reads UTF-8 text files.
     #[error("{} is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", .0.display())]
     Utf16Text(PathBuf),
@@ -70,6 +80,22 @@ pub enum Error {
         found: i64,
         known: i64,
     },
+    /// The memory (or its folder, where SQLite keeps its journal) cannot be written.
+    #[error(
+        "{} is read-only: bitext can read it but not change it (check the permissions of the file and its folder)",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+    /// A memory of an older schema that cannot be brought up to date, being read-only.
+    #[error(
+        "{} has schema version {found} and is read-only: this bitext (schema {known}) reads it once it is upgraded, which needs write access (any bitext command upgrades it)",
+        .path.display()
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     /// Another process holds a lock on the database.
     #[error("{} is locked by another process; try again when it has finished", .0.display())]
     DatabaseLocked(PathBuf),
@@ -97,6 +123,8 @@ impl Error {
             Error::NotADatabase { .. }
             | Error::DatabaseTooNew { .. }
             | Error::DatabaseLocked(_)
+            | Error::ReadOnly(_)
+            | Error::NeedsUpgrade { .. }
             | Error::Database(_) => 3,
             _ => 1,
         }
@@ -122,6 +150,18 @@ impl Error {
     /// Builds an [`Error::Invalid`] from anything printable.
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::Invalid(message.into())
+    }
+}
+
+/// Longest excerpt of a file's or a user's text that a message quotes, in characters.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// A short excerpt of `text` for a message: at most [`EXCERPT_CHARS`] characters, with `…` when
+/// cut. (The binary escapes control characters when it prints the message.)
+pub fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }
 
@@ -157,8 +197,18 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt("abc"), "abc");
+        let long = "ب".repeat(1000);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
     fn database_problems_have_their_own_exit_code() {
         assert_eq!(Error::DatabaseLocked("a.db".into()).exit_code(), 3);
+        assert_eq!(Error::ReadOnly("a.db".into()).exit_code(), 3);
         assert_eq!(Error::UnknownUnit(3).exit_code(), 1);
     }
 }

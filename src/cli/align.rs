@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Context;
-use super::output::range_label;
+use super::output::{escape, escape_text, range_label};
 use crate::Lang;
 use crate::align::{self, Bead, Config, Training};
 use crate::error::{Error, Result};
@@ -126,10 +126,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if let Some(path) = &args.dictionary {
         training.dictionary = read_dictionary(path)?;
     }
-    let mut memory = if args.no_store {
+    // An existing memory is opened now (to learn from its pairs, and to refuse a memory that
+    // cannot be used before the work); a new one is created only once the pairs are stored.
+    let mut memory = if args.no_store || !ctx.db.exists() {
         None
     } else {
-        Some(ctx.memory()?)
+        Some(ctx.existing_memory()?)
     };
     if let Some(m) = &memory {
         training.pairs = reviewed_pairs(m, &name)?;
@@ -143,7 +145,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         .pop()
         .unwrap_or_default();
     let mut document = None;
-    if let Some(m) = &mut memory {
+    if !args.no_store {
         progress.set_message("storing");
         let doc = NewDocument {
             name: &name,
@@ -155,7 +157,11 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             target_sentences: &target_spans,
             beads: &beads,
         };
-        document = Some(m.add_document(&doc, args.replace, &ctx.user)?);
+        let store = |m: &mut crate::store::Memory| m.add_document(&doc, args.replace, &ctx.user);
+        document = Some(match &mut memory {
+            Some(m) => store(m)?,
+            None => ctx.update_or_create(store)?,
+        });
     }
     progress.finish_and_clear();
 
@@ -172,8 +178,9 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if let (Some(_), Format::Table) = (document, format) {
         let weak = beads.iter().filter(|b| b.score < 0.5).count();
         eprintln!(
-            "stored '{name}' in {}: {} units ({weak} with a score under 0.5)",
-            ctx.db.display(),
+            "stored '{}' in {}: {} units ({weak} with a score under 0.5)",
+            escape(&name),
+            escape(&ctx.db.display().to_string()),
             beads.len()
         );
     }
@@ -232,8 +239,8 @@ fn print(
                 );
                 out.pair(
                     &header,
-                    span_text(st, ss, &b.source),
-                    span_text(tt, ts, &b.target),
+                    &escape_text(span_text(st, ss, &b.source)),
+                    &escape_text(span_text(tt, ts, &b.target)),
                 )?;
             }
             Ok(())

@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let changes = memory.history(args.id)?;
     if args.json {
         return ctx.out.json(&changes);

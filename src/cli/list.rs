@@ -1,7 +1,7 @@
 //! `bitext list`: read the stored pairs.
 
 use super::Context;
-use super::output::range_label;
+use super::output::{escape, escape_text, range_label};
 use crate::error::Result;
 use crate::store::{Status, Unit, UnitFilter};
 
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let filter = UnitFilter {
         document: args.document,
         statuses: args.status,
@@ -53,14 +53,15 @@ pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
     let header = format!(
         "#{}  {}{}  {}  {}",
         u.id,
-        u.document,
+        escape(&u.document),
         sentences,
         ctx.out.score(u.score),
         u.status
     );
-    ctx.out.pair(&header, &u.source, &u.target)?;
+    ctx.out
+        .pair(&header, &escape_text(&u.source), &escape_text(&u.target))?;
     if let Some(note) = &u.note {
-        ctx.out.line(&format!("  note: {note}"))?;
+        ctx.out.line(&format!("  note: {}", escape(note)))?;
     }
     Ok(())
 }

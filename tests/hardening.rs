@@ -1,0 +1,592 @@
+//! What the memory promises under races, hostile files and unsafe paths (issue 10): several
+//! processes creating one memory, other applications' files, read-only memories, `export -o`
+//! to what is not a plain file, control characters in names, values that would break the
+//! memory's invariants, huge values, and the file size limit.
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Output, Stdio};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+use tempfile::TempDir;
+
+use common::{article_ar, article_en, one_line_error};
+
+/// A scratch folder; commands name their memory inside it.
+struct Env {
+    dir: TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: TempDir::new().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn bitext(&self, db: &str, args: &[&str]) -> Command {
+        let mut cmd = common::bitext(self.dir.path(), &self.path(db));
+        cmd.args(args);
+        cmd
+    }
+
+    fn ok(&self, db: &str, args: &[&str]) -> Output {
+        self.bitext(db, args)
+            .assert()
+            .success()
+            .get_output()
+            .clone()
+    }
+
+    fn stdout(&self, db: &str, args: &[&str]) -> String {
+        String::from_utf8(self.ok(db, args).stdout).unwrap()
+    }
+
+    fn fails(&self, db: &str, args: &[&str], code: i32, needles: &[&str]) -> String {
+        let out = self.bitext(db, args).assert().code(code);
+        one_line_error(out.get_output(), needles)
+    }
+
+    /// The file names in the folder, sorted.
+    fn listing(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn align_article(&self, db: &str) {
+        self.ok(
+            db,
+            &[
+                "align",
+                article_ar().to_str().unwrap(),
+                article_en().to_str().unwrap(),
+            ],
+        );
+    }
+
+    /// Every unit of `db`, as `export --format jsonl` gives them.
+    fn units(&self, db: &str) -> Vec<Value> {
+        self.stdout(db, &["export", "--format", "jsonl"])
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// JSON Lines of `n` distinct pairs for document `doc`.
+fn pairs(doc: &str, n: usize) -> String {
+    (0..n)
+        .map(|k| {
+            format!(
+                "{{\"document\":\"{doc}\",\"source\":\"نص رقم {k} من {doc}\",\"target\":\"text {k} of {doc}\"}}\n"
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. creating a memory: atomic and exclusive
+
+#[test]
+fn processes_racing_to_create_one_memory_all_land_or_say_why() {
+    for round in 0..3 {
+        let env = Env::new();
+        let db = format!("race{round}.db");
+        let imports = 4;
+        for k in 0..imports {
+            env.write(&format!("part{k}.jsonl"), pairs(&format!("part{k}"), 400));
+        }
+        let mut children = Vec::new();
+        for k in 0..imports {
+            let mut cmd = Process::cargo_bin("bitext").unwrap();
+            cmd.current_dir(env.dir.path()).env("USER", "racer").args([
+                "--db",
+                &db,
+                "import",
+                &format!("part{k}.jsonl"),
+            ]);
+            children.push((
+                format!("part{k}"),
+                cmd.stderr(Stdio::piped()).spawn().unwrap(),
+            ));
+        }
+        for name in ["first", "second"] {
+            let mut cmd = Process::cargo_bin("bitext").unwrap();
+            cmd.current_dir(env.dir.path())
+                .args(["--db", &db, "align", "--name", name])
+                .arg(article_ar())
+                .arg(article_en())
+                .stdout(Stdio::null());
+            children.push((
+                name.to_string(),
+                cmd.stderr(Stdio::piped()).spawn().unwrap(),
+            ));
+        }
+        let mut landed = Vec::new();
+        for (name, child) in children {
+            let out = child.wait_with_output().unwrap();
+            if out.status.success() {
+                landed.push(name);
+            } else {
+                // the only acceptable failure: the lock was held too long, said in one line
+                assert_eq!(out.status.code(), Some(3), "{name}: {out:?}");
+                one_line_error(&out, &["locked by another process"]);
+            }
+        }
+        assert!(!landed.is_empty());
+        let documents: Vec<Value> = env
+            .units(&db)
+            .into_iter()
+            .map(|u| u["document"].clone())
+            .collect();
+        for name in &landed {
+            let count = documents.iter().filter(|d| *d == name.as_str()).count();
+            let expected = if name.starts_with("part") { 400 } else { 18 };
+            assert_eq!(count, expected, "round {round}: {name} did not land");
+        }
+        // nothing but the memory is left in the folder: no temporary memory, no journal
+        let left: Vec<String> = env
+            .listing()
+            .into_iter()
+            .filter(|n| !n.ends_with(".jsonl"))
+            .collect();
+        assert_eq!(left, [db], "round {round}");
+    }
+}
+
+#[test]
+fn a_failed_import_or_align_into_a_new_memory_leaves_no_file() {
+    let env = Env::new();
+    env.write("bad.jsonl", format!("{}{{\"source\":1}}\n", pairs("d", 3)));
+    env.fails("new.db", &["import", "bad.jsonl"], 1, &["bad.jsonl:4:"]);
+    assert_eq!(env.listing(), ["bad.jsonl"]);
+    let empty = env.write("empty.txt", " \n");
+    env.fails(
+        "new.db",
+        &[
+            "align",
+            article_ar().to_str().unwrap(),
+            empty.to_str().unwrap(),
+        ],
+        1,
+        &["is empty"],
+    );
+    assert_eq!(env.listing(), ["bad.jsonl", "empty.txt"]);
+}
+
+#[test]
+fn temporary_memories_of_killed_creators_are_cleaned_up() {
+    let env = Env::new();
+    let mut child = Process::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = format!(".tm.db.{dead}.new");
+    env.write(&stale, "half a memory");
+    env.write(&format!("{stale}-wal"), "its journal");
+    // the test process is running: its file is not stale
+    let alive = format!(".tm.db.{}.new", std::process::id());
+    env.write(&alive, "another creator's");
+    env.write("a.jsonl", pairs("a", 2));
+    env.ok("tm.db", &["import", "a.jsonl"]);
+    let listing = env.listing();
+    assert!(listing.contains(&alive), "{listing:?}");
+    assert!(listing.contains(&"tm.db".to_string()));
+    if !Path::new(&format!("/proc/{dead}")).exists() {
+        assert!(
+            !listing.iter().any(|n| n.starts_with(&stale)),
+            "{listing:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. other applications' files, empty files, read-only memories
+
+fn sha(path: &Path) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+#[test]
+fn another_applications_database_is_refused_untouched() {
+    for wal in [false, true] {
+        let env = Env::new();
+        let other = env.path("other.db");
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        if wal {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .unwrap();
+        }
+        conn.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('x');")
+            .unwrap();
+        drop(conn);
+        let before = sha(&other);
+        let listing = env.listing();
+        env.write("a.jsonl", pairs("a", 2));
+        for args in [
+            vec!["import", "a.jsonl"],
+            vec![
+                "align",
+                article_ar().to_str().unwrap(),
+                article_en().to_str().unwrap(),
+            ],
+            vec!["list"],
+            vec!["export"],
+            vec!["edit", "1", "--note", "x"],
+        ] {
+            env.fails("other.db", &args, 3, &["another application"]);
+        }
+        assert_eq!(sha(&other), before, "wal: {wal}");
+        let mut expected = listing.clone();
+        expected.push("a.jsonl".into());
+        expected.sort();
+        assert_eq!(env.listing(), expected, "no -wal or -shm beside it");
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, if wal { "wal" } else { "delete" });
+    }
+}
+
+#[test]
+fn readers_never_create_or_change_a_file() {
+    let env = Env::new();
+    for args in [
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["export"],
+        vec!["lookup", "نص"],
+        vec!["concordance", "نص"],
+        vec!["history"],
+    ] {
+        env.fails("missing.db", &args, 1, &["no translation memory"]);
+        env.write("empty.db", "");
+        env.fails("empty.db", &args, 3, &["is empty"]);
+        assert_eq!(std::fs::read(env.path("empty.db")).unwrap(), b"");
+        assert_eq!(env.listing(), ["empty.db"], "{args:?}");
+    }
+    // a memory read by every reader is left byte for byte as it was, with no companions
+    env.align_article("tm.db");
+    let before = sha(&env.path("tm.db"));
+    for args in [
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["export", "--format", "jsonl"],
+        vec!["lookup", "نص"],
+        vec!["concordance", "توقاييف"],
+        vec!["history"],
+    ] {
+        env.ok("tm.db", &args);
+    }
+    assert_eq!(sha(&env.path("tm.db")), before);
+    assert_eq!(env.listing(), ["empty.db", "tm.db"]);
+}
+
+/// `bitext` as a user who cannot write what root created: root itself can write any file, so
+/// read-only tests run as `nobody` through `setpriv` when they run as root. None (and the test
+/// says why) when that is not possible here.
+fn unprivileged(env: &Env, db: &str, args: &[&str]) -> Option<Process> {
+    let bin = assert_cmd::cargo::cargo_bin("bitext");
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut c = Process::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        Process::new(&bin)
+    };
+    cmd.current_dir(env.dir.path())
+        .env_remove("BITEXT_DB")
+        .env("USER", "reader")
+        .env("NO_COLOR", "1")
+        .arg("--db")
+        .arg(env.path(db))
+        .args(args);
+    if root {
+        let probe = Process::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .arg("--version")
+            .output();
+        if !probe.is_ok_and(|o| o.status.success()) {
+            eprintln!("note: cannot run bitext as another user here; read-only test skipped");
+            return None;
+        }
+    }
+    Some(cmd)
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_read_only_memory_can_be_read_and_refuses_writes_in_one_line() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    env.write("a.jsonl", pairs("a", 2));
+    chmod(env.dir.path(), 0o755);
+    chmod(&env.path("a.jsonl"), 0o644);
+    let db = env.path("tm.db");
+    let before = sha(&db);
+    // a read-only file in a folder others can write, then a writable file in a read-only folder
+    for (file_mode, dir_mode) in [(0o444, 0o777), (0o666, 0o555)] {
+        chmod(&db, file_mode);
+        chmod(env.dir.path(), dir_mode);
+        let listing = env.listing();
+        let run =
+            |args: &[&str]| unprivileged(&env, "tm.db", args).map(|mut c| c.output().unwrap());
+        for args in [
+            vec!["list", "--json"],
+            vec!["show", "1"],
+            vec!["export", "--format", "tmx"],
+            vec!["concordance", "توقاييف"],
+            vec!["lookup", "نص"],
+            vec!["history"],
+        ] {
+            let Some(out) = run(&args) else { return };
+            assert!(out.status.success(), "{args:?}: {out:?}");
+        }
+        let Some(out) = run(&["list", "--json"]) else {
+            return;
+        };
+        let units: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(units.len(), 18);
+        for args in [
+            vec!["edit", "1", "--note", "x"],
+            vec!["import", "a.jsonl"],
+            vec![
+                "align",
+                "--name",
+                "again",
+                article_ar().to_str().unwrap(),
+                article_en().to_str().unwrap(),
+            ],
+        ] {
+            let Some(out) = run(&args) else { return };
+            assert_eq!(out.status.code(), Some(3), "{args:?}: {out:?}");
+            one_line_error(&out, &["tm.db is read-only"]);
+        }
+        assert_eq!(sha(&db), before);
+        assert_eq!(env.listing(), listing, "nothing created beside it");
+        chmod(env.dir.path(), 0o755);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. export -o onto what is not a plain file
+
+#[test]
+fn export_writes_through_devices_and_fifos_and_follows_symlinks() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    // a character device is written to, not replaced
+    env.ok("tm.db", &["export", "-o", "/dev/null"]);
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(null.file_type().is_char_device());
+    // a FIFO: the reader gets the export
+    let fifo = env.path("pipe.jsonl");
+    assert!(
+        Process::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    env.ok("tm.db", &["export", "-o", "pipe.jsonl"]);
+    assert_eq!(reader.join().unwrap().lines().count(), 18);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // a symlink: the file it names is replaced, the link stays a link
+    env.write("real.tmx", "old");
+    std::os::unix::fs::symlink("real.tmx", env.path("link.tmx")).unwrap();
+    env.ok("tm.db", &["export", "-o", "link.tmx"]);
+    let link = std::fs::symlink_metadata(env.path("link.tmx")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(
+        std::fs::read_to_string(env.path("real.tmx"))
+            .unwrap()
+            .starts_with("<?xml")
+    );
+    // a dangling symlink: the file it names is created
+    std::os::unix::fs::symlink("later.json", env.path("dangling.json")).unwrap();
+    env.ok("tm.db", &["export", "-o", "dangling.json"]);
+    assert!(env.path("later.json").is_file());
+    assert!(
+        std::fs::symlink_metadata(env.path("dangling.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // a folder and a socket are refused in one line
+    std::fs::create_dir(env.path("folder")).unwrap();
+    env.fails("tm.db", &["export", "-o", "folder"], 1, &["is a directory"]);
+    let _socket = std::os::unix::net::UnixListener::bind(env.path("s.sock")).unwrap();
+    env.fails("tm.db", &["export", "-o", "s.sock"], 1, &["is a socket"]);
+    assert!(!env.listing().iter().any(|n| n.ends_with(".part")));
+}
+
+#[test]
+fn temporary_files_of_killed_exports_are_removed() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    let mut child = Process::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = format!(".out.tmx.{dead}.part");
+    let alive = format!(".out.tmx.{}.part", std::process::id());
+    let other = format!(".other.tmx.{dead}.part");
+    for name in [&stale, &alive, &other] {
+        env.write(name, "x".repeat(1000));
+    }
+    env.ok("tm.db", &["export", "-o", "out.tmx"]);
+    let listing = env.listing();
+    assert!(
+        listing.contains(&alive) && listing.contains(&other),
+        "{listing:?}"
+    );
+    if !Path::new(&format!("/proc/{dead}")).exists() {
+        assert!(!listing.contains(&stale), "{listing:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. one line means one line
+
+#[test]
+fn names_and_notes_with_control_characters_cannot_split_or_drive_the_terminal() {
+    let env = Env::new();
+    let name = "evil\nname\u{1b}[2J\u{1b}]0;title\u{7}\u{9b}31m";
+    let out = env.ok(
+        "tm.db",
+        &[
+            "align",
+            "--name",
+            name,
+            article_ar().to_str().unwrap(),
+            article_en().to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains("evil\\nname\\u{1b}[2J"), "{stderr:?}");
+    env.ok(
+        "tm.db",
+        &["edit", "1", "--note", "line one\nline two\u{1b}[31m"],
+    );
+    for args in [
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["concordance", "توقاييف"],
+    ] {
+        let text = env.stdout("tm.db", &args);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{9b}'),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("evil\nname"), "{args:?}");
+    }
+    let show = env.stdout("tm.db", &["show", "1"]);
+    assert!(
+        show.contains("note: line one\\nline two\\u{1b}[31m"),
+        "{show}"
+    );
+    // JSON keeps the exact name
+    let units = env.units("tm.db");
+    assert_eq!(units[0]["document"], name);
+    // an unknown document named in an error: escaped too
+    env.fails(
+        "tm.db",
+        &["list", "--document", "x\ny\u{1b}[31m"],
+        1,
+        &["x\\ny\\u{1b}[31m"],
+    );
+}
+
+#[test]
+fn bidi_controls_in_texts_are_kept_on_the_terminal() {
+    let env = Env::new();
+    let ar = env.write(
+        "ar.txt",
+        "\u{202B}قال\u{202C} \u{2067}الرئيس\u{2069}\u{200F}.\n",
+    );
+    let en = env.write("en.txt", "The president\u{200E} said.\n");
+    env.ok(
+        "tm.db",
+        &["align", ar.to_str().unwrap(), en.to_str().unwrap()],
+    );
+    let list = env.stdout("tm.db", &["list"]);
+    assert!(
+        list.contains("\u{202B}قال\u{202C} \u{2067}الرئيس\u{2069}\u{200F}."),
+        "{list}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. the file size limit
+
+#[test]
+fn a_write_beyond_the_file_size_limit_is_one_line() {
+    let env = Env::new();
+    env.write("a.jsonl", pairs("a", 2000));
+    env.ok("tm.db", &["import", "a.jsonl"]);
+    let bin = assert_cmd::cargo::cargo_bin("bitext");
+    // 256 blocks of 512 bytes: room for SQLite's 32 KiB -shm file, not for the export
+    let out = Process::new("sh")
+        .current_dir(env.dir.path())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 256 && exec '{}' --db tm.db export -o out.tmx",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    one_line_error(&out, &["out.tmx", "file too large"]);
+    assert_eq!(env.listing(), ["a.jsonl", "tm.db"]);
+    // a new memory that would exceed it: one line, no file
+    let out = Process::new("sh")
+        .current_dir(env.dir.path())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 16 && exec '{}' --db new.db import a.jsonl",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(1 | 3)), "{out:?}");
+    one_line_error(&out, &["new.db"]);
+    assert_eq!(env.listing(), ["a.jsonl", "tm.db"]);
+}
