@@ -25,7 +25,8 @@ use crate::segment::Span;
 
 pub use edit::{Change, UnitEdit, UnitRow};
 pub use exchange::{
-    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit,
+    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit, MAX_NAME_BYTES,
+    MAX_NUMBER, MAX_TEXT_BYTES, too_long,
 };
 pub use index::{Scope, Side};
 pub use units::{Unit, UnitFilter};
