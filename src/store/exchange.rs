@@ -1136,7 +1136,7 @@ mod tests {
         for k in 0..1000 {
             assert!(p.insert(k));
         }
-        assert_eq!(p.0, [0..1000]);
+        assert_eq!(p.0, vec![0..1000; 1]);
         assert!(!p.insert(999) && !p.insert(0));
         assert!(p.insert(2000) && p.insert(1500) && p.insert(1001));
         assert_eq!(p.0, [0..1000, 1001..1002, 1500..1501, 2000..2001]);
