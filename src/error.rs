@@ -157,12 +157,40 @@ impl Error {
 pub const EXCERPT_CHARS: usize = 60;
 
 /// A short excerpt of `text` for a message: at most [`EXCERPT_CHARS`] characters, with `…` when
-/// cut. (The binary escapes control characters when it prints the message.)
+/// cut, control characters escaped as the terminal output escapes them.
 pub fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+    let cut = match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text,
+        Some((cut, _)) => &text[..cut],
+    };
+    let escaped = crate::cli::output::escape(cut);
+    if cut.len() < text.len() {
+        format!("{escaped}…")
+    } else {
+        escaped.into_owned()
     }
+}
+
+/// A message from a library (a parser) with every quoted part — between backticks or double
+/// quotes — cut to an [`excerpt`], so that a huge or multi-line name in the input cannot make
+/// the message long.
+pub fn shorten_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().expect("found");
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(quote) else {
+            out.push_str(&excerpt(inner));
+            return out;
+        };
+        out.push_str(&excerpt(&inner[..close]));
+        out.push(quote);
+        rest = &inner[close + 1..];
+    }
+    out.push_str(&crate::cli::output::escape(rest));
+    out
 }
 
 /// `io::Error`'s message without the "(os error N)" suffix, lower-cased like the rest of our
@@ -203,6 +231,17 @@ mod tests {
         let cut = excerpt(&long);
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn quoted_parts_of_library_messages_are_cut_and_escaped() {
+        let long = "x".repeat(1000);
+        let message = format!("unknown field `{long}`, expected `id` or \"a\nb\"");
+        let short = shorten_quotes(&message);
+        assert!(short.len() < 120, "{short}");
+        assert!(short.ends_with("expected `id` or \"a\\nb\""), "{short}");
+        assert_eq!(shorten_quotes("no quotes\n"), "no quotes\\n");
+        assert_eq!(shorten_quotes("open `quote"), "open `quote");
     }
 
     #[test]

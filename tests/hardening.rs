@@ -590,3 +590,316 @@ fn a_write_beyond_the_file_size_limit_is_one_line() {
     one_line_error(&out, &["new.db"]);
     assert_eq!(env.listing(), ["a.jsonl", "tm.db"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// 2 and 7. values that would break the memory's invariants
+
+/// Checks that importing `file` into `db` fails with one line holding `needles` (exit 1) and
+/// leaves the memory's file as it was.
+fn refused(env: &Env, db: &str, file: &str, needles: &[&str]) {
+    let before = sha(&env.path(db));
+    env.fails(db, &["import", file], 1, needles);
+    assert_eq!(sha(&env.path(db)), before, "{file} changed the memory");
+}
+
+#[test]
+fn a_hostile_id_is_renumbered_and_the_memory_stays_usable() {
+    let env = Env::new();
+    env.write(
+        "ids.jsonl",
+        "{\"id\":9223372036854775807,\"source\":\"أ\",\"target\":\"a\"}\n\
+         {\"id\":9007199254740993,\"source\":\"ب\",\"target\":\"b\"}\n",
+    );
+    let out = env.stdout("tm.db", &["import", "--json", "ids.jsonl"]);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["imported"].as_u64(), summary["renumbered"].as_u64()),
+        (Some(2), Some(2))
+    );
+    env.write(
+        "ids.tmx",
+        "<tmx version=\"1.4\"><header/><body><tu tuid=\"9223372036854775807\">\
+         <tuv xml:lang=\"ar\"><seg>ج</seg></tuv><tuv xml:lang=\"en\"><seg>c</seg></tuv></tu></body></tmx>",
+    );
+    env.ok("tm.db", &["import", "ids.tmx"]);
+    // what the hostile id used to break: align, import and split go on working
+    env.align_article("tm.db");
+    env.write("more.jsonl", pairs("more", 3));
+    env.ok("tm.db", &["import", "more.jsonl"]);
+    let units = env.units("tm.db");
+    assert_eq!(units.len(), 3 + 18 + 3);
+    assert!(units.iter().all(|u| u["id"].as_i64().unwrap() < 1 << 53));
+}
+
+#[test]
+fn values_that_break_invariants_are_refused_with_their_line() {
+    let env = Env::new();
+    env.write(
+        "base.jsonl",
+        "{\"document\":\"d\",\"position\":0,\"source\":\"أ\",\"target\":\"a\"}\n",
+    );
+    env.ok("tm.db", &["import", "base.jsonl"]);
+    let n = std::cell::Cell::new(0);
+    // a unit with these fields and texts of its own (not a duplicate of another)
+    let unit = |fields: &str| {
+        n.set(n.get() + 1);
+        format!(
+            "{{{fields},\"source\":\"س {0}\",\"target\":\"s {0}\"}}",
+            n.get()
+        )
+    };
+    let cases = [
+        (
+            unit("\"document\":\"d\",\"position\":0"),
+            "position 0 of document 'd' is taken by another unit of the memory",
+        ),
+        (
+            unit("\"position\":9223372036854775807"),
+            "\"position\" must be between 0 and",
+        ),
+        (
+            unit("\"source_sentences\":[18446744073709551615]"),
+            "sentence number over",
+        ),
+        (
+            unit("\"source_sentences\":[9223372036854775807]"),
+            "sentence number over",
+        ),
+        (
+            unit("\"source_lang\":\"en\",\"target_lang\":\"en\""),
+            "are the same",
+        ),
+        (
+            unit("\"source_lang\":\"ar-SA\",\"target_lang\":\"ar\""),
+            "both 'ar'",
+        ),
+        (unit("\"score\":1.5"), "between 0 and 1"),
+    ];
+    for (k, (line, needle)) in cases.iter().enumerate() {
+        let name = format!("case{k}.jsonl");
+        // the bad unit on line 2, after a good one
+        env.write(&name, format!("{}\n{line}\n", unit("\"document\":\"ok\"")));
+        refused(&env, "tm.db", &name, &[&format!("{name}:2:"), needle]);
+    }
+    // two units of the file at one position
+    env.write(
+        "twice.jsonl",
+        format!(
+            "{}\n{}\n",
+            unit("\"document\":\"e\",\"position\":3"),
+            unit("\"document\":\"e\",\"position\":3")
+        ),
+    );
+    refused(
+        &env,
+        "tm.db",
+        "twice.jsonl",
+        &["twice.jsonl:2:", "taken by another unit of the file"],
+    );
+    // a second "units" key in a JSON export
+    env.write(
+        "keys.json",
+        "{\"format\":\"bitext-units\",\"version\":1,\"units\":[{\"source\":\"x\",\"target\":\"y\"}],\n\"units\":[{\"source\":\"z\",\"target\":\"w\"}]}",
+    );
+    refused(
+        &env,
+        "tm.db",
+        "keys.json",
+        &["keys.json:2:", "duplicate field `units`"],
+    );
+    // TMX: a position that cannot be one is not taken as the unit's (kept as another prop)
+    env.write(
+        "pos.tmx",
+        "<tmx version=\"1.4\"><header/><body><tu><prop type=\"x-document\">p</prop>\
+         <prop type=\"x-position\">9223372036854775807</prop>\
+         <prop type=\"x-source-sentences\">0-18446744073709551615</prop>\
+         <tuv xml:lang=\"ar\"><seg>ق</seg></tuv><tuv xml:lang=\"en\"><seg>q</seg></tuv></tu></body></tmx>",
+    );
+    env.ok("tm.db", &["import", "pos.tmx"]);
+    let units = env.units("tm.db");
+    let p = units.iter().find(|u| u["document"] == "p").unwrap();
+    assert_eq!(p["position"], 0);
+    assert_eq!(p["source_sentences"], Value::Null);
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. TMX that is not XML, in and out
+
+#[test]
+fn control_characters_in_tmx_are_refused_at_their_place() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    let tmx = |seg: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body>\n<tu><tuv xml:lang=\"ar\"><seg>نص</seg></tuv>\n<tuv xml:lang=\"en\"><seg>{seg}</seg></tuv></tu>\n</body></tmx>\n"
+        )
+    };
+    let cases = [
+        ("raw", tmx("a\u{0}b"), "4:26:", "U+0000"),
+        ("form-feed", tmx("a&#12;b"), "4:26:", "U+000C"),
+        ("hex", tmx("a&#x1;b"), "4:26:", "U+0001"),
+        ("in-ph", tmx("a<ph>&#1;</ph>b"), "4:30:", "U+0001"),
+        (
+            "in-bpt",
+            tmx("a<bpt i=\"1\">\u{1b}</bpt>b"),
+            "4:37:",
+            "U+001B",
+        ),
+        ("in-attribute", tmx("a<ph x=\"&#2;\"/>b"), "4:", "U+0002"),
+        ("nul-reference", tmx("a&#0;b"), "4:26:", "U+0000"),
+    ];
+    for (name, text, place, code) in cases {
+        let file = format!("{name}.tmx");
+        env.write(&file, text);
+        refused(
+            &env,
+            "tm.db",
+            &file,
+            &[&format!("{file}:{place}"), code, "not well-formed"],
+        );
+    }
+    // a kept markup holding a reference to a control character (from an older bitext) stops
+    // a TMX export in one line; the old file stays
+    env.write("markup.tmx", tmx("a<ph>x</ph>b"));
+    env.ok("tm.db", &["import", "markup.tmx"]);
+    let conn = rusqlite::Connection::open(env.path("tm.db")).unwrap();
+    conn.execute(
+        "UPDATE units SET target_markup = 'a<ph>&#1;</ph>b' WHERE target = 'ab'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    env.write("out.tmx", "old");
+    env.fails(
+        "tm.db",
+        &["export", "-o", "out.tmx"],
+        1,
+        &["U+0001", "export as JSON"],
+    );
+    assert_eq!(std::fs::read_to_string(env.path("out.tmx")).unwrap(), "old");
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. limits
+
+#[test]
+fn values_over_the_limits_are_refused_in_one_line() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    let big = "ن".repeat(3 << 20); // 6 MiB of text
+    env.write(
+        "seg.tmx",
+        format!(
+            "<tmx version=\"1.4\"><header/><body>\n<tu><tuv xml:lang=\"ar\"><seg>{big}</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>"
+        ),
+    );
+    refused(&env, "tm.db", "seg.tmx", &["seg.tmx:2:", "up to 4 MiB"]);
+    env.write(
+        "attr.tmx",
+        format!(
+            "<tmx version=\"1.4\"><header/><body>\n<tu usagecount=\"{}\"><tuv xml:lang=\"ar\"><seg>a</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>",
+            "9".repeat(100_000)
+        ),
+    );
+    refused(
+        &env,
+        "tm.db",
+        "attr.tmx",
+        &["attr.tmx:2:1:", "attribute value of 97 KiB"],
+    );
+    env.write(
+        "note.tmx",
+        format!(
+            "<tmx version=\"1.4\"><header/><body>\n<tu><note>{big}</note><tuv xml:lang=\"ar\"><seg>a</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>"
+        ),
+    );
+    refused(&env, "tm.db", "note.tmx", &["note.tmx:2:", "up to 4 MiB"]);
+    env.write(
+        "string.jsonl",
+        format!("{{\"source\":\"{big}\",\"target\":\"x\"}}\n"),
+    );
+    refused(
+        &env,
+        "tm.db",
+        "string.jsonl",
+        &["string.jsonl:1:", "up to 4 MiB"],
+    );
+    let huge = "ن".repeat(20 << 20); // 40 MiB: past the size of a whole unit
+    env.write(
+        "string.json",
+        format!(
+            "[{{\"source\":\"a\",\"target\":\"b\"}},\n{{\"source\":\"{huge}\",\"target\":\"x\"}}]"
+        ),
+    );
+    refused(
+        &env,
+        "tm.db",
+        "string.json",
+        &["string.json:2:", "more than 32 MiB"],
+    );
+    env.write(
+        "line.jsonl",
+        format!("{{\"source\":\"{huge}\",\"target\":\"x\"}}\n"),
+    );
+    refused(
+        &env,
+        "tm.db",
+        "line.jsonl",
+        &["line.jsonl:1:", "more than 32 MiB"],
+    );
+    // align: a "sentence" of 100 KiB (a text without sentence punctuation)
+    let ar = env.write("long-ar.txt", format!("{}\n", "كلمة ".repeat(20_000)));
+    let en = env.write("long-en.txt", "A sentence.\n");
+    env.fails(
+        "tm.db",
+        &["align", ar.to_str().unwrap(), en.to_str().unwrap()],
+        1,
+        &["sentence 0 (line 1)", "up to 64 KiB"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. encodings
+
+#[test]
+fn bad_bytes_are_named_at_their_line_and_column_and_mislabelled_utf8_is_refused() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    env.write(
+        "bad.tmx",
+        b"<tmx version=\"1.4\"><header/><body>\n<tu><tuv xml:lang=\"ar\"><seg>\xD9\x86\xFF</seg></tuv></tu></body></tmx>",
+    );
+    refused(
+        &env,
+        "tm.db",
+        "bad.tmx",
+        &["bad.tmx:2:30:", "not valid UTF-8 (byte 0xFF)"],
+    );
+    env.write(
+        "bad.jsonl",
+        b"{\"source\":\"a\",\"target\":\"b\"}\n{\"source\":\"\xD9\x86\xFF\"}\n",
+    );
+    refused(
+        &env,
+        "tm.db",
+        "bad.jsonl",
+        &["bad.jsonl:2:13:", "not valid UTF-8"],
+    );
+    env.write(
+        "mislabelled.tmx",
+        "<?xml version=\"1.0\" encoding=\"windows-1256\"?>\n<tmx version=\"1.4\"><header/><body>\n\
+         <tu><tuv xml:lang=\"ar\"><seg>قال الرئيس</seg></tuv><tuv xml:lang=\"en\"><seg>said</seg></tuv></tu></body></tmx>",
+    );
+    refused(
+        &env,
+        "tm.db",
+        "mislabelled.tmx",
+        &[
+            "mislabelled.tmx:1:1:",
+            "declares encoding=\"windows-1256\" but its text is UTF-8",
+        ],
+    );
+}

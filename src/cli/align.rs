@@ -113,6 +113,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     };
     let source_spans = split(&source_text, args.source_lang, args.source_lines);
     let target_spans = split(&target_text, args.target_lang, args.target_lines);
+    for (path, text, spans) in [
+        (&args.source, &source_text, &source_spans),
+        (&args.target, &target_text, &target_spans),
+    ] {
+        crate::input::check_sentences(path, text, spans.iter().map(|s| (s.start, s.end)))?;
+    }
     let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
     let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
 

@@ -560,6 +560,12 @@ fn json_message(e: &serde_json::Error) -> String {
         Some(k) => &text[..k],
         None => &text,
     };
+    // the list of known fields is the schema's, not something the file got wrong
+    let text = match text.find(", expected one of `id`") {
+        Some(k) => format!("{} (see docs/unit.schema.json)", &text[..k]),
+        None => text.to_string(),
+    };
+    let text = crate::error::shorten_quotes(&text);
     use serde_json::error::Category;
     match e.classify() {
         Category::Eof => {

@@ -32,8 +32,8 @@ use super::{
     iso_date, line_and_column, parse_range_label,
 };
 use crate::Lang;
-use crate::error::excerpt;
 use crate::error::{Error, Result};
+use crate::error::{excerpt, shorten_quotes};
 use crate::store::{ImportUnit, MAX_TEXT_BYTES, Status, too_long};
 
 type Input = Guard<Box<dyn Read>>;
@@ -633,7 +633,10 @@ fn xml_message(e: &quick_xml::Error) -> String {
     use quick_xml::Error as X;
     match e {
         X::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            format!("the bytes are not valid in the file's encoding ({io})")
+            format!(
+                "the bytes are not valid in the file's encoding ({})",
+                excerpt(&io.to_string())
+            )
         }
         // every syntax error but a bad `<!` is markup left open at the end of the file
         X::Syntax(s) if *s != quick_xml::errors::SyntaxError::InvalidBangMarkup => {
@@ -649,8 +652,8 @@ fn xml_message(e: &quick_xml::Error) -> String {
             "malformed XML: close tag `</{}>` does not match any open tag",
             excerpt(tag)
         ),
-        X::IllFormed(s) => format!("malformed XML: {}", excerpt(&s.to_string())),
-        other => format!("malformed XML: {}", excerpt(&other.to_string())),
+        X::IllFormed(s) => format!("malformed XML: {}", shorten_quotes(&s.to_string())),
+        other => format!("malformed XML: {}", shorten_quotes(&other.to_string())),
     }
 }
 
