@@ -16,6 +16,7 @@ use std::io::{self, BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -27,14 +28,20 @@ pub fn folder(path: &Path) -> &Path {
     }
 }
 
-/// `.NAME.PID.TAG` beside `path`: this process's temporary file for it.
+/// `.NAME.PID.TAG` beside `path`: this process's temporary file for it (`.NAME.PID-N.TAG` for
+/// the N-th after the first, so that two threads never share one).
 pub fn temp_beside(path: &Path, tag: &str) -> Result<PathBuf> {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
     let name = path
         .file_name()
         .ok_or_else(|| Error::invalid(format!("{} is not a file name", path.display())))?;
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
     let mut temp = std::ffi::OsString::from(".");
     temp.push(name);
-    temp.push(format!(".{}.{tag}", std::process::id()));
+    match n {
+        0 => temp.push(format!(".{}.{tag}", std::process::id())),
+        n => temp.push(format!(".{}-{n}.{tag}", std::process::id())),
+    }
     Ok(folder(path).join(temp))
 }
 
@@ -77,8 +84,18 @@ pub fn remove_stale(path: &Path, tag: &str) {
         let Some(pid) = rest.strip_suffix(suffix.as_bytes()) else {
             continue;
         };
+        // PID, or PID-N
         let Some(pid) = std::str::from_utf8(pid)
             .ok()
+            .map(|p| {
+                p.split_once('-').map_or(p, |(pid, n)| {
+                    if n.bytes().all(|b| b.is_ascii_digit()) {
+                        pid
+                    } else {
+                        ""
+                    }
+                })
+            })
             .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|p| p.parse::<u32>().ok())
         else {
@@ -318,12 +335,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn temporary_names_sit_beside_their_target() {
-        let temp = temp_beside(Path::new("a/b/tm.db"), "new").unwrap();
-        assert_eq!(
-            temp,
-            Path::new(&format!("a/b/.tm.db.{}.new", std::process::id()))
-        );
+    fn temporary_names_sit_beside_their_target_and_differ() {
+        let a = temp_beside(Path::new("a/b/tm.db"), "new").unwrap();
+        let b = temp_beside(Path::new("a/b/tm.db"), "new").unwrap();
+        assert_ne!(a, b);
+        for temp in [a, b] {
+            assert_eq!(temp.parent(), Some(Path::new("a/b")));
+            let name = temp.file_name().unwrap().to_str().unwrap();
+            let pid = std::process::id().to_string();
+            assert!(name.starts_with(&format!(".tm.db.{pid}")), "{name}");
+            assert!(name.ends_with(".new"), "{name}");
+        }
         let bare = temp_beside(Path::new("tm.db"), "part").unwrap();
         assert_eq!(bare.parent(), Some(Path::new(".")));
     }
@@ -345,6 +367,7 @@ mod tests {
             format!(".out.tmx.{dead}.new"),
             ".out.tmx.12x.part".to_string(),
             "out.tmx".to_string(),
+            format!(".out.tmx.{dead}-3.part"),
         ];
         for n in &names {
             fs::write(dir.path().join(n), "x").unwrap();
@@ -352,7 +375,10 @@ mod tests {
         remove_stale(&target, "part");
         let left: Vec<bool> = names.iter().map(|n| dir.path().join(n).exists()).collect();
         let dead_is_free = !process_running(dead);
-        assert_eq!(left, [!dead_is_free, true, true, true, true, true]);
+        assert_eq!(
+            left,
+            [!dead_is_free, true, true, true, true, true, !dead_is_free]
+        );
     }
 
     #[test]

@@ -174,6 +174,93 @@ fn processes_racing_to_create_one_memory_all_land_or_say_why() {
 }
 
 #[test]
+fn writers_racing_on_one_memory_all_land_or_say_why() {
+    let env = Env::new();
+    env.align_article("tm.db");
+    for k in 0..3 {
+        env.write(&format!("part{k}.jsonl"), pairs(&format!("part{k}"), 300));
+    }
+    let spawn = |args: Vec<String>| {
+        let mut cmd = Process::cargo_bin("bitext").unwrap();
+        cmd.current_dir(env.dir.path())
+            .env("USER", "racer")
+            .args(["--db", "tm.db"])
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        (args.join(" "), cmd.spawn().unwrap())
+    };
+    let mut children = Vec::new();
+    for k in 0..3 {
+        children.push(spawn(vec!["import".into(), format!("part{k}.jsonl")]));
+    }
+    for id in 1..=3 {
+        children.push(spawn(vec![
+            "edit".into(),
+            id.to_string(),
+            "--note".into(),
+            format!("note {id}"),
+        ]));
+    }
+    children.push(spawn(vec![
+        "align".into(),
+        "--name".into(),
+        "again".into(),
+        article_ar().display().to_string(),
+        article_en().display().to_string(),
+    ]));
+    children.push(spawn(vec!["list".into(), "--json".into()]));
+    children.push(spawn(vec![
+        "export".into(),
+        "--format".into(),
+        "jsonl".into(),
+    ]));
+    let mut landed = Vec::new();
+    for (what, child) in children {
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            landed.push(what);
+        } else {
+            assert_eq!(out.status.code(), Some(3), "{what}: {out:?}");
+            one_line_error(&out, &["locked by another process"]);
+        }
+    }
+    let units = env.units("tm.db");
+    for what in &landed {
+        if let Some(file) = what.strip_prefix("import ") {
+            let doc = file.trim_end_matches(".jsonl");
+            assert_eq!(
+                units.iter().filter(|u| u["document"] == doc).count(),
+                300,
+                "{what}"
+            );
+        } else if let Some(id) = what.strip_prefix("edit ") {
+            let id: i64 = id.split(' ').next().unwrap().parse().unwrap();
+            let unit = units.iter().find(|u| u["id"] == id).unwrap();
+            assert_eq!(unit["note"], format!("note {id}"), "{what}");
+        } else if what.starts_with("align") {
+            assert_eq!(
+                units.iter().filter(|u| u["document"] == "again").count(),
+                18
+            );
+        }
+    }
+    // one unit per position of each document
+    let mut places: Vec<(String, i64)> = units
+        .iter()
+        .map(|u| (u["document"].to_string(), u["position"].as_i64().unwrap()))
+        .collect();
+    let all = places.len();
+    places.sort();
+    places.dedup();
+    assert_eq!(places.len(), all);
+    assert_eq!(
+        env.listing().iter().filter(|n| n.starts_with('.')).count(),
+        0
+    );
+}
+
+#[test]
 fn a_failed_import_or_align_into_a_new_memory_leaves_no_file() {
     let env = Env::new();
     env.write("bad.jsonl", format!("{}{{\"source\":1}}\n", pairs("d", 3)));

@@ -397,6 +397,116 @@ fn uri_path(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::UnitFilter;
+    use crate::store::migrate::MIGRATIONS;
+
+    /// A memory with only the first `version` migrations, as an older bitext left it.
+    fn old_memory(path: &Path, version: usize) {
+        let conn = Connection::open(path).unwrap();
+        index::register_functions(&conn, Arc::default()).unwrap();
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .unwrap();
+        for &(v, _, sql) in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", v).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO documents (name, source_lang, target_lang, created, created_by)
+                 VALUES ('d', 'ar', 'en', 't', 'u');
+             INSERT INTO units (document_id, position, source, target, created, created_by,
+                 changed, changed_by) VALUES (1, 0, 'نص', 'text', 't', 'u', 't', 'u');",
+        )
+        .unwrap();
+    }
+
+    fn version(m: &Memory) -> i64 {
+        m.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_reader_brings_an_older_memory_up_to_date_and_writes_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        old_memory(&path, 3);
+        let m = Memory::open_read_only(&path).unwrap();
+        assert_eq!(version(&m), migrate::latest());
+        assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 1);
+        // and it is still a reader
+        let err = m.conn.execute("DELETE FROM units", []).unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
+    }
+
+    #[test]
+    fn writers_opening_an_older_memory_at_once_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        old_memory(&path, 1);
+        let opened: Vec<Result<i64>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| Memory::open_existing(&path).map(|m| version(&m))))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for v in opened {
+            assert_eq!(v.unwrap(), migrate::latest());
+        }
+        let m = Memory::open_read_only(&path).unwrap();
+        assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_to_a_new_memory_leaves_nothing_and_a_good_one_lands() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let err = Memory::update_or_create(&path, |_| -> Result<()> { Err(Error::invalid("no")) })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "no");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut runs = 0;
+        Memory::update_or_create(&path, |m| {
+            runs += 1;
+            assert_eq!(m.path(), path.as_path());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(runs, 1);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["new.db"]);
+        assert_eq!(
+            version(&Memory::open_read_only(&path).unwrap()),
+            migrate::latest()
+        );
+    }
+
+    #[test]
+    fn a_memory_created_meanwhile_gets_the_write_instead() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("raced.db");
+        let mut runs = Vec::new();
+        Memory::update_or_create(&path, |m| {
+            // another process creates the memory while this one works on its new one
+            if runs.is_empty() {
+                drop(Memory::open(&path)?);
+            }
+            runs.push(m.conn.path().map(str::to_string));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert!(runs[0].as_deref().unwrap().ends_with(".new"), "{runs:?}");
+        assert!(
+            runs[1].as_deref().unwrap().ends_with("raced.db"),
+            "{runs:?}"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 
     #[test]
     fn uri_paths_escape_what_uris_reserve() {
