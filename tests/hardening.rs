@@ -873,7 +873,7 @@ fn control_characters_in_tmx_are_refused_at_their_place() {
 fn values_over_the_limits_are_refused_in_one_line() {
     let env = Env::new();
     env.align_article("tm.db");
-    let big = "ن".repeat(3 << 20); // 6 MiB of text
+    let big = "ن".repeat(1 << 20); // 2 MiB of text
     env.write(
         "seg.tmx",
         format!(
@@ -881,7 +881,7 @@ fn values_over_the_limits_are_refused_in_one_line() {
              <tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>"
         ),
     );
-    refused(&env, "tm.db", "seg.tmx", &["seg.tmx:2:", "up to 4 MiB"]);
+    refused(&env, "tm.db", "seg.tmx", &["seg.tmx:2:", "up to 1 MiB"]);
     env.write(
         "attr.tmx",
         format!(
@@ -903,7 +903,7 @@ fn values_over_the_limits_are_refused_in_one_line() {
              <tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>"
         ),
     );
-    refused(&env, "tm.db", "note.tmx", &["note.tmx:2:", "up to 4 MiB"]);
+    refused(&env, "tm.db", "note.tmx", &["note.tmx:2:", "up to 1 MiB"]);
     env.write(
         "string.jsonl",
         format!("{{\"source\":\"{big}\",\"target\":\"x\"}}\n"),
@@ -912,9 +912,9 @@ fn values_over_the_limits_are_refused_in_one_line() {
         &env,
         "tm.db",
         "string.jsonl",
-        &["string.jsonl:1:", "up to 4 MiB"],
+        &["string.jsonl:1:", "up to 1 MiB"],
     );
-    let huge = "ن".repeat(20 << 20); // 40 MiB: past the size of a whole unit
+    let huge = "ن".repeat(10 << 20); // 20 MiB: past the size of a whole unit
     env.write(
         "string.json",
         format!(
@@ -925,7 +925,7 @@ fn values_over_the_limits_are_refused_in_one_line() {
         &env,
         "tm.db",
         "string.json",
-        &["string.json:2:", "more than 32 MiB"],
+        &["string.json:2:", "more than 16 MiB"],
     );
     env.write(
         "line.jsonl",
@@ -935,16 +935,16 @@ fn values_over_the_limits_are_refused_in_one_line() {
         &env,
         "tm.db",
         "line.jsonl",
-        &["line.jsonl:1:", "more than 32 MiB"],
+        &["line.jsonl:1:", "more than 16 MiB"],
     );
-    // align: a "sentence" of 100 KiB (a text without sentence punctuation)
-    let ar = env.write("long-ar.txt", format!("{}\n", "كلمة ".repeat(20_000)));
+    // align: a "sentence" of 18 KiB (a text without sentence punctuation)
+    let ar = env.write("long-ar.txt", format!("{}\n", "كلمة ".repeat(2_000)));
     let en = env.write("long-en.txt", "A sentence.\n");
     env.fails(
         "tm.db",
         &["align", ar.to_str().unwrap(), en.to_str().unwrap()],
         1,
-        &["sentence 0 (line 1)", "up to 64 KiB"],
+        &["sentence 0 (line 1)", "up to 8 KiB"],
     );
 }
 

@@ -337,8 +337,8 @@ impl<R: Read> Read for Counted<R> {
 }
 
 /// The most bytes one unit of a JSON file (or one line of JSON Lines) may take: room for a
-/// unit's two texts, its markup and its note at their limit, escaped.
-pub const MAX_UNIT_BYTES: u64 = 32 << 20;
+/// unit's two texts and their markup at their limit, even written as `\u` escapes.
+pub const MAX_UNIT_BYTES: u64 = 16 << 20;
 
 fn unit_too_large() -> String {
     format!(

@@ -382,7 +382,8 @@ pub fn parse_range_label(label: &str) -> Option<Range<usize>> {
 }
 
 /// Builds [`Error::Malformed`] for a position given as a line and a byte column on that line
-/// (as serde_json reports them): the column becomes a character column.
+/// (as serde_json reports them): the column becomes a character column. The file is read again
+/// as a stream up to that place, never a whole line at a time (a line may be huge).
 pub(crate) fn malformed_at_line(
     path: &Path,
     line: usize,
@@ -391,10 +392,33 @@ pub(crate) fn malformed_at_line(
 ) -> Error {
     let mut column = byte_column.max(1);
     if let Ok(file) = File::open(path) {
-        let mut lines = BufReader::new(file).split(b'\n');
-        if let Some(Ok(text)) = lines.nth(line.saturating_sub(1)) {
-            let upto = &text[..byte_column.saturating_sub(1).min(text.len())];
-            column = String::from_utf8_lossy(upto).chars().count() + 1;
+        let mut reader = BufReader::new(file);
+        let (mut at_line, mut bytes, mut chars) = (1, 0usize, 0usize);
+        let target = byte_column.saturating_sub(1);
+        'read: while let Ok(chunk) = reader.fill_buf() {
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len();
+            for &b in chunk {
+                if at_line < line {
+                    if b == b'\n' {
+                        at_line += 1;
+                    }
+                    continue;
+                }
+                if bytes == target || b == b'\n' {
+                    break 'read;
+                }
+                bytes += 1;
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                }
+            }
+            reader.consume(n);
+        }
+        if at_line == line {
+            column = chars + 1;
         }
     }
     Error::Malformed {

@@ -670,10 +670,8 @@ fn illegal_in(event: &Event) -> Option<(usize, u32)> {
         Event::PI(p) => (2, illegal_char(p)),
         Event::Decl(d) => (2, illegal_char(d)),
         Event::DocType(d) => (9, illegal_char(d)),
-        Event::GeneralRef(r) => match r.resolve_char_ref() {
-            Ok(Some(c)) if super::is_xml_illegal(c) => (0, Some((0, c as u32))),
-            _ => (0, None),
-        },
+        Event::GeneralRef(r) if r.starts_with('#') => (0, illegal_xml(&format!("&{};", &**r))),
+        Event::GeneralRef(_) => (0, None),
         Event::Eof => (0, None),
     };
     found.map(|(k, c)| (prefix + k, c))
