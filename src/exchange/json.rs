@@ -221,8 +221,15 @@ impl UnitIn {
             return Err("\"document\" cannot be empty".into());
         }
         let lang = |code: Option<String>| -> std::result::Result<Option<Lang>, String> {
-            code.map(|c| Lang::parse(&c).map_err(|e| e.to_string()))
-                .transpose()
+            code.map(|c| {
+                Lang::parse(&c).map_err(|_| {
+                    format!(
+                        "unknown language \"{}\" (bitext knows: ar, en)",
+                        crate::error::excerpt(&c)
+                    )
+                })
+            })
+            .transpose()
         };
         if self
             .position
@@ -255,7 +262,10 @@ impl UnitIn {
         let time = |value: Option<String>, name: &str| match value {
             None => Ok(None),
             Some(v) => normalize_time(&v).map(Some).ok_or_else(|| {
-                format!("\"{name}\" is \"{v}\", not a time like 2026-11-25T08:17:00Z")
+                format!(
+                    "\"{name}\" is \"{}\", not a time like 2026-11-25T08:17:00Z",
+                    crate::error::excerpt(&v)
+                )
             }),
         };
         let markup = |m: Option<String>, text: &str, name: &str| match m {
@@ -424,8 +434,9 @@ pub(crate) fn read_jsonl(
             let column = String::from_utf8_lossy(upto).chars().count() + 1;
             at(number, column, json_message(&e))
         })?;
-        sink(unit.into_unit().map_err(|m| at(number, 1, m))?).map_err(|e| match e {
-            Error::Invalid(m) => at(number, 1, m),
+        let short = |m: String| crate::error::shorten_quotes(&m);
+        sink(unit.into_unit().map_err(|m| at(number, 1, short(m)))?).map_err(|e| match e {
+            Error::Invalid(m) => at(number, 1, short(m)),
             other => other,
         })?;
         if number % 1024 == 0 {
@@ -510,7 +521,8 @@ impl<'de> Visitor<'de> for &mut Feeder<'_> {
                     let format: String = map.next_value()?;
                     if format != FORMAT {
                         return Err(de::Error::custom(format!(
-                            "\"format\" is \"{format}\", not \"{FORMAT}\""
+                            "\"format\" is \"{}\", not \"{FORMAT}\"",
+                            crate::error::excerpt(&format)
                         )));
                     }
                 }

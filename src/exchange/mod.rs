@@ -246,7 +246,8 @@ impl TmxExtras {
             }
             if TU_ATTRIBUTES[1..].contains(&name.as_str()) {
                 return Err(format!(
-                    "'{name}' is written from the unit's fields, not kept as an extra"
+                    "'{}' is written from the unit's fields, not kept as an extra",
+                    crate::error::excerpt(name)
                 ));
             }
         }
@@ -285,7 +286,10 @@ fn check_name(name: &str) -> std::result::Result<(), String> {
     if first_ok && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '.' | '-')) {
         Ok(())
     } else {
-        Err(format!("'{name}' is not an XML attribute name"))
+        Err(format!(
+            "'{}' is not an XML attribute name",
+            crate::error::excerpt(name)
+        ))
     }
 }
 
