@@ -68,7 +68,7 @@ impl Memory {
         if classify(path)? == Content::Empty {
             return Err(Error::NotADatabase {
                 path: path.to_path_buf(),
-                detail: "the file is empty: no memory has been stored in it yet".into(),
+                detail: "it is empty (no memory has been stored in it yet)".into(),
             });
         }
         let fail = |e| db_error(path, e);
