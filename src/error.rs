@@ -23,9 +23,19 @@ pub enum Error {
     /// A path names a directory where a file was expected.
     #[error("{} is a directory, not a file", .0.display())]
     IsDirectory(PathBuf),
-    /// The bytes of an input are not UTF-8.
-    #[error("{} is not valid UTF-8: invalid byte at offset {offset}", .path.display())]
-    NotUtf8 { path: PathBuf, offset: usize },
+    /// The bytes of an input are not UTF-8: where the first bad byte is (line and character
+    /// column, and byte offset) and its value.
+    #[error(
+        "{}:{line}:{column}: not valid UTF-8 (byte 0x{byte:02X} at offset {offset}); save the file as UTF-8",
+        .path.display()
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        offset: usize,
+        byte: u8,
+    },
     /// The input is UTF-16; bitext reads UTF-8 text files.
     #[error("{} is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", .0.display())]
     Utf16Text(PathBuf),
@@ -79,6 +89,22 @@ pub enum Error {
         found: i64,
         known: i64,
     },
+    /// The memory (or its folder, where SQLite keeps its journal) cannot be written.
+    #[error(
+        "{} is read-only: bitext can read it but not change it (check the permissions of the file and its folder)",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+    /// A memory of an older schema that cannot be brought up to date, being read-only.
+    #[error(
+        "{} has schema version {found} and is read-only: this bitext (schema {known}) reads it once it is upgraded, which needs write access (any bitext command upgrades it)",
+        .path.display()
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     /// Another process holds a lock on the database.
     #[error("{} is locked by another process; try again when it has finished", .0.display())]
     DatabaseLocked(PathBuf),
@@ -106,6 +132,8 @@ impl Error {
             Error::NotADatabase { .. }
             | Error::DatabaseTooNew { .. }
             | Error::DatabaseLocked(_)
+            | Error::ReadOnly(_)
+            | Error::NeedsUpgrade { .. }
             | Error::Database(_) => 3,
             _ => 1,
         }
@@ -132,6 +160,46 @@ impl Error {
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::Invalid(message.into())
     }
+}
+
+/// Longest excerpt of a file's or a user's text that a message quotes, in characters.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// A short excerpt of `text` for a message: at most [`EXCERPT_CHARS`] characters, with `…` when
+/// cut, control characters escaped as the terminal output escapes them.
+pub fn excerpt(text: &str) -> String {
+    let cut = match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text,
+        Some((cut, _)) => &text[..cut],
+    };
+    let escaped = crate::cli::output::escape(cut);
+    if cut.len() < text.len() {
+        format!("{escaped}…")
+    } else {
+        escaped.into_owned()
+    }
+}
+
+/// A message from a library (a parser) with every quoted part — between backticks or double
+/// quotes — cut to an [`excerpt`], so that a huge or multi-line name in the input cannot make
+/// the message long.
+pub fn shorten_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().expect("found");
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(quote) else {
+            out.push_str(&excerpt(inner));
+            return out;
+        };
+        out.push_str(&excerpt(&inner[..close]));
+        out.push(quote);
+        rest = &inner[close + 1..];
+    }
+    out.push_str(&crate::cli::output::escape(rest));
+    out
 }
 
 /// `io::Error`'s message without the "(os error N)" suffix, lower-cased like the rest of our
@@ -166,8 +234,29 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt("abc"), "abc");
+        let long = "ب".repeat(1000);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn quoted_parts_of_library_messages_are_cut_and_escaped() {
+        let long = "x".repeat(1000);
+        let message = format!("unknown field `{long}`, expected `id` or \"a\nb\"");
+        let short = shorten_quotes(&message);
+        assert!(short.len() < 120, "{short}");
+        assert!(short.ends_with("expected `id` or \"a\\nb\""), "{short}");
+        assert_eq!(shorten_quotes("no quotes\n"), "no quotes\\n");
+        assert_eq!(shorten_quotes("open `quote"), "open `quote");
+    }
+
+    #[test]
     fn database_problems_have_their_own_exit_code() {
         assert_eq!(Error::DatabaseLocked("a.db".into()).exit_code(), 3);
+        assert_eq!(Error::ReadOnly("a.db".into()).exit_code(), 3);
         assert_eq!(Error::UnknownUnit(3).exit_code(), 1);
     }
 }

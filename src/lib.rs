@@ -8,6 +8,7 @@ pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod exchange;
+pub mod files;
 pub mod input;
 pub mod lang;
 pub mod search;

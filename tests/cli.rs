@@ -178,7 +178,7 @@ fn segment_refuses_bad_input_with_one_line() {
     env.fails(
         &["segment", "--lang", "en", latin1.to_str().unwrap()],
         1,
-        "not valid UTF-8: invalid byte at offset 3",
+        "latin1.txt:1:4: not valid UTF-8 (byte 0xE9 at offset 3)",
     );
     let utf16 = env.write("utf16.txt", b"\xff\xfeh\x00i\x00");
     env.fails(

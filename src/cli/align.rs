@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Context;
-use super::output::range_label;
+use super::output::{escape, escape_text, range_label};
 use crate::Lang;
 use crate::align::{self, Bead, Config, Training};
 use crate::error::{Error, Result};
@@ -119,6 +119,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     };
     let source_spans = split(&source_text, args.source_lang, args.source_lines);
     let target_spans = split(&target_text, args.target_lang, args.target_lines);
+    for (path, text, spans) in [
+        (&args.source, &source_text, &source_spans),
+        (&args.target, &target_text, &target_spans),
+    ] {
+        crate::input::check_sentences(path, text, spans.iter().map(|s| (s.start, s.end)))?;
+    }
     let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
     let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
 
@@ -132,10 +138,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if let Some(path) = &args.dictionary {
         training.dictionary = read_dictionary(path)?;
     }
-    let mut memory = if args.no_store {
+    // An existing memory is opened now (to learn from its pairs, and to refuse a memory that
+    // cannot be used before the work); a new one is created only once the pairs are stored.
+    let mut memory = if args.no_store || !ctx.db.exists() {
         None
     } else {
-        Some(ctx.memory()?)
+        Some(ctx.existing_memory()?)
     };
     if let Some(m) = &memory {
         training.pairs = reviewed_pairs(m, &name)?;
@@ -150,7 +158,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         .unwrap_or_default();
     let mut document = None;
     let mut stored = None;
-    if let Some(m) = &mut memory {
+    if !args.no_store {
         progress.set_message("storing");
         let doc = NewDocument {
             name: &name,
@@ -162,8 +170,8 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             target_sentences: &target_spans,
             beads: &beads,
         };
-        let stored_as = |m: &mut crate::store::Memory| -> Result<(i64, String)> {
-            Ok(if args.replace && m.document_id(&name).is_ok() {
+        let stored_as = |m: &mut crate::store::Memory| -> Result<(i64, String, u64, u64)> {
+            let (id, what) = if args.replace && m.document_id(&name).is_ok() {
                 let report = m.replace_alignment(
                     &Realignment {
                         document: &name,
@@ -182,31 +190,52 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
                 )?;
                 let what = match &report.change {
                     Some(change) => format!(
-                        "re-aligned '{name}' in {}: {} kept, {} new, {} removed (change {}; 'bitext undo' reverts it)",
-                        ctx.db.display(),
+                        "re-aligned '{}' in {}: {} kept, {} new, {} removed (change {}; 'bitext undo' reverts it)",
+                        escape(&name),
+                        escape(&ctx.db.display().to_string()),
                         report.kept,
                         report.added,
                         report.removed,
                         change.id
                     ),
                     None => format!(
-                        "'{name}' in {} is unchanged: the new alignment is the one stored",
-                        ctx.db.display()
+                        "'{}' in {} is unchanged: the new alignment is the one stored",
+                        escape(&name),
+                        escape(&ctx.db.display().to_string())
                     ),
                 };
                 (report.document, what)
             } else {
                 let id = m.add_document(&doc, false, &ctx.user)?;
-                (id, format!("stored '{name}' in {}", ctx.db.display()))
-            })
+                (
+                    id,
+                    format!(
+                        "stored '{}' in {}",
+                        escape(&name),
+                        escape(&ctx.db.display().to_string())
+                    ),
+                )
+            };
+            // what the document now holds (a replace keeps the scores of the pairs it kept)
+            let mut filter = UnitFilter {
+                document: Some(name.clone()),
+                ..UnitFilter::default()
+            };
+            let units = m.count_units(&filter)?;
+            filter.max_score = Some(WEAK);
+            let weak = m.count_units(&filter)?;
+            Ok((id, what, units, weak))
         };
-        let outcome = stored_as(m);
+        let outcome = match &mut memory {
+            Some(m) => stored_as(m),
+            None => ctx.update_or_create(stored_as),
+        };
         if outcome.is_err() {
             progress.finish_and_clear();
         }
         let outcome = outcome?;
         document = Some(outcome.0);
-        stored = Some(outcome.1);
+        stored = Some((outcome.1, outcome.2, outcome.3));
     }
     progress.finish_and_clear();
 
@@ -220,19 +249,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         (&source_text, &source_spans),
         (&target_text, &target_spans),
     )?;
-    if let (Some(m), Some(what), Format::Table) = (&memory, stored, format) {
-        let mut filter = UnitFilter {
-            document: Some(name.clone()),
-            ..UnitFilter::default()
-        };
-        let units = m.count_units(&filter)?;
-        filter.max_score = Some(WEAK);
-        let weak = m.count_units(&filter)?;
+    if let (Some((what, units, weak)), Format::Table) = (stored, format) {
         eprintln!("{what}: {units} units ({weak} with a score under {WEAK})");
         if weak > 0 {
             eprintln!(
                 "to review them: bitext list --document {} --max-score {WEAK}",
-                shell_word(&name)
+                escape(&shell_word(&name))
             );
         }
     }
@@ -307,8 +329,8 @@ fn print(
                 );
                 out.pair(
                     &header,
-                    span_text(st, ss, &b.source),
-                    span_text(tt, ts, &b.target),
+                    &escape_text(span_text(st, ss, &b.source)),
+                    &escape_text(span_text(tt, ts, &b.target)),
                 )?;
             }
             Ok(())

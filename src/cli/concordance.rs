@@ -4,6 +4,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Context;
 use super::lookup::highlight_with;
+use super::output::{escape, escape_text};
 use crate::Lang;
 use crate::error::Result;
 use crate::search::concordance::{Query, concordance};
@@ -43,7 +44,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let lang = args
         .lang
         .unwrap_or_else(|| Lang::detect(&args.query.join(" ")));
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let limit = args.limit as usize;
     let hits = concordance(&memory, &query, lang, limit, args.document.as_deref())?;
     if args.json {
@@ -54,15 +55,15 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         .bold()
         .underline();
     for h in &hits {
-        let header = format!("#{}  {}  {}", h.id, h.document, h.status);
+        let header = format!("#{}  {}  {}", h.id, escape(&h.document), h.status);
         let marks: Vec<_> = h.occurrences.iter().map(|o| o.start..o.end).collect();
         let (source, target) = match h.matched {
             Side::Source => (
                 highlight_with(&ctx.out, &h.source, &marks, style),
-                h.target.clone(),
+                escape_text(&h.target).into_owned(),
             ),
             Side::Target => (
-                h.source.clone(),
+                escape_text(&h.source).into_owned(),
                 highlight_with(&ctx.out, &h.target, &marks, style),
             ),
         };

@@ -1,7 +1,6 @@
 //! `bitext export`: the memory's pairs as TMX, JSON or JSON Lines.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Context;
@@ -31,7 +30,8 @@ pub struct Args {
     /// Only pairs whose alignment score is at least this
     #[arg(long, value_name = "X")]
     min_score: Option<f64>,
-    /// Write to this file instead of standard output (replaced only once the export is complete)
+    /// Write to this file instead of standard output (replaced only once the export is
+    /// complete; a symlink is followed, a FIFO or a character device written through)
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -45,7 +45,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         .format
         .or_else(|| args.output.as_deref().and_then(Format::from_path))
         .unwrap_or(Format::Tmx);
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     if let Some(path) = &args.output {
         let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
@@ -66,7 +66,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     };
     let progress = progress_bar(memory.export_summary(&filter)?.units);
     let written = match &args.output {
-        Some(path) => write_atomically(path, |out| {
+        Some(path) => crate::files::write_output(path, |out| {
             exchange::export(&memory, &filter, format, out, &progress)
         })?,
         None => exchange::export(&memory, &filter, format, ctx.out.raw(), &progress)?,
@@ -76,7 +76,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         eprintln!(
             "exported {written} {} to {}",
             if written == 1 { "pair" } else { "pairs" },
-            path.display()
+            super::output::escape(&path.display().to_string())
         );
     }
     Ok(())
@@ -91,65 +91,4 @@ fn progress_bar(pairs: u64) -> indicatif::ProgressBar {
         indicatif::ProgressStyle::with_template("exporting {bar:40} {pos}/{len} pairs ({eta})")
             .expect("a valid template"),
     )
-}
-
-/// Writes a file through a temporary file in the same folder, renamed over `path` only when
-/// `write` succeeds: a failed export never leaves a half-written file.
-pub(crate) fn write_atomically<T>(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<T>,
-) -> Result<T> {
-    let fail = |e| Error::Write {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    if path.is_dir() {
-        return Err(Error::IsDirectory(path.to_path_buf()));
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid(format!("{} is not a file name", path.display())))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let temp = dir.join(format!(
-        ".{}.{}.part",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .map_err(fail)?;
-    let guard = Remove(Some(temp.clone()));
-    let mut out = BufWriter::with_capacity(1 << 16, file);
-    let value = write(&mut out).map_err(|e| match e {
-        Error::Output(io) => fail(io),
-        other => other,
-    })?;
-    let file: File = out.into_inner().map_err(|e| fail(e.into_error()))?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    fs::rename(&temp, path).map_err(fail)?;
-    guard.keep();
-    Ok(value)
-}
-
-/// Removes a temporary file when dropped, unless kept.
-struct Remove(Option<PathBuf>);
-
-impl Remove {
-    fn keep(mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for Remove {
-    fn drop(&mut self) {
-        if let Some(path) = &self.0 {
-            let _ = fs::remove_file(path);
-        }
-    }
 }

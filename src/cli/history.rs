@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let changes = memory.latest_changes(args.id, args.limit.map(|n| n as usize))?;
     if args.json {
         return ctx.out.json(&changes);

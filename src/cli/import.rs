@@ -1,9 +1,10 @@
 //! `bitext import`: pairs from a TMX, JSON or JSON Lines file into the memory.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::Context;
+use super::output::escape;
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::exchange::{self, Format, ImportSummary};
@@ -72,22 +73,13 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         keep_duplicates: args.keep_duplicates,
         user: ctx.user.clone(),
     };
-    let new_memory = !ctx.db.exists();
     let progress = progress_bar(size);
-    let result = ctx.memory().and_then(|mut memory| {
-        exchange::import(&mut memory, &args.file, Some(format), &options, &progress)
+    // a new memory appears only once the import has succeeded
+    let result = ctx.update_or_create(|memory| {
+        exchange::import(memory, &args.file, Some(format), &options, &progress)
     });
     progress.finish_and_clear();
-    let summary = match result {
-        Ok(summary) => summary,
-        Err(e) => {
-            // A memory this import created holds nothing: do not leave it behind.
-            if new_memory {
-                remove_memory(&ctx.db);
-            }
-            return Err(e);
-        }
-    };
+    let summary = result?;
     if args.json {
         return ctx.out.json(&summary);
     }
@@ -99,8 +91,8 @@ fn print_summary(ctx: &mut Context, s: &ImportSummary, options: &ImportOptions) 
     ctx.out.line(&format!(
         "imported {} from {} into {}",
         plural(s.imported, "pair", "pairs"),
-        s.file,
-        ctx.db.display()
+        escape(&s.file),
+        escape(&ctx.db.display().to_string())
     ))?;
     if s.duplicates > 0 {
         ctx.out.line(&format!(
@@ -130,7 +122,7 @@ fn print_summary(ctx: &mut Context, s: &ImportSummary, options: &ImportOptions) 
             } else {
                 "documents"
             },
-            s.created_documents.join(", ")
+            escape(&s.created_documents.join(", "))
         ))?;
     }
     Ok(())
@@ -147,13 +139,4 @@ fn progress_bar(size: u64) -> indicatif::ProgressBar {
         )
         .expect("a valid template"),
     )
-}
-
-/// Removes a memory file and its SQLite companions.
-fn remove_memory(db: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut path = db.as_os_str().to_owned();
-        path.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(path));
-    }
 }

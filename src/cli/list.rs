@@ -3,7 +3,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::Context;
-use super::output::range_label;
+use super::output::{escape, escape_text, range_label};
 use crate::error::Result;
 use crate::store::{Status, Unit, UnitFilter, UnitSort};
 
@@ -54,7 +54,7 @@ pub(crate) fn parse_score(s: &str) -> std::result::Result<f64, String> {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let filter = UnitFilter {
         document: args.document,
         statuses: args.status,
@@ -104,14 +104,15 @@ pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
     let header = format!(
         "#{}  {}{}  {}  {}",
         u.id,
-        u.document,
+        escape(&u.document),
         sentences,
         ctx.out.score(u.score),
         u.status
     );
-    ctx.out.pair(&header, &u.source, &u.target)?;
+    ctx.out
+        .pair(&header, &escape_text(&u.source), &escape_text(&u.target))?;
     if let Some(note) = &u.note {
-        ctx.out.line(&format!("  note: {note}"))?;
+        ctx.out.line(&format!("  note: {}", escape(note)))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 
 use super::Context;
-use super::output::Out;
+use super::output::{Out, escape, escape_text};
 use crate::Lang;
 use crate::error::Result;
 use crate::search::lookup::{Match, Options, lookup};
@@ -57,7 +57,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     } else {
         args.text
     };
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let options = Options {
         lang: args.lang,
         min: args.min,
@@ -90,33 +90,34 @@ fn print_match(out: &mut Out, m: &Match) -> Result<()> {
     if m.normalised {
         score.push_str(" normalised");
     }
-    let header = format!("#{}  {}  {score}  {}", m.id, m.document, m.status);
+    let header = format!("#{}  {}  {score}  {}", m.id, escape(&m.document), m.status);
     let marked = highlight(out, matched_text(m), &m.differences);
     let (source, target) = match m.matched {
-        Side::Source => (marked.as_str(), m.target.as_str()),
-        Side::Target => (m.source.as_str(), marked.as_str()),
+        Side::Source => (marked, escape_text(&m.target).into_owned()),
+        Side::Target => (escape_text(&m.source).into_owned(), marked),
     };
-    out.pair(&header, source, target)?;
+    out.pair(&header, &source, &target)?;
     if !m.numbers.is_empty() {
         let pairs: Vec<String> = m
             .numbers
             .iter()
             .map(|n| {
                 let side = |x: &Option<String>| x.clone().unwrap_or_else(|| "–".into());
-                format!("{} → {}", side(&n.text), side(&n.matched))
+                escape(&format!("{} → {}", side(&n.text), side(&n.matched))).into_owned()
             })
             .collect();
         out.line(&format!("  numbers: {}", pairs.join(", ")))?;
     }
     if !m.only_in_text.is_empty() {
-        out.line(&format!("  not in the match: {}", m.only_in_text.join(" ")))?;
+        let words = escape(&m.only_in_text.join(" ")).into_owned();
+        out.line(&format!("  not in the match: {words}"))?;
     }
     if !m.only_in_match.is_empty() {
-        let words = out.paint(differs(), &m.only_in_match.join(" "));
+        let words = out.paint(differs(), &escape(&m.only_in_match.join(" ")));
         out.line(&format!("  only in the match: {words}"))?;
     }
     if let Some(note) = &m.note {
-        out.line(&format!("  note: {note}"))?;
+        out.line(&format!("  note: {}", escape(note)))?;
     }
     Ok(())
 }
@@ -136,7 +137,7 @@ fn differs() -> Style {
 }
 
 /// `text` with the byte ranges `marks` painted (each word on its own, so that wrapping never
-/// carries a colour into the next column).
+/// carries a colour into the next column), escaped for the terminal (see [`escape_text`]).
 pub(crate) fn highlight(out: &Out, text: &str, marks: &[Range<usize>]) -> String {
     highlight_with(out, text, marks, differs())
 }
@@ -153,20 +154,20 @@ pub(crate) fn highlight_with(
         if r.start < at || r.end > text.len() {
             continue;
         }
-        result.push_str(&text[at..r.start]);
+        result.push_str(&escape_text(&text[at..r.start]));
         let painted: Vec<String> = text[r.clone()]
             .split(' ')
             .map(|w| {
                 if w.is_empty() {
                     String::new()
                 } else {
-                    out.paint(style, w)
+                    out.paint(style, &escape_text(w))
                 }
             })
             .collect();
         result.push_str(&painted.join(" "));
         at = r.end;
     }
-    result.push_str(&text[at..]);
+    result.push_str(&escape_text(&text[at..]));
     result
 }

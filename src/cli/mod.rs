@@ -108,6 +108,18 @@ impl Context {
     pub fn existing_memory(&self) -> Result<Memory> {
         Memory::open_existing(&self.db)
     }
+
+    /// Opens the memory, which must exist, for reading only: commands that only read never
+    /// create or change a file, and can read a read-only memory.
+    pub fn read_memory(&self) -> Result<Memory> {
+        Memory::open_read_only(&self.db)
+    }
+
+    /// Runs `write` on the memory, which is created (atomically) if missing; a failed `write`
+    /// leaves no new memory behind (see [`Memory::update_or_create`]).
+    pub fn update_or_create<T>(&self, write: impl FnMut(&mut Memory) -> Result<T>) -> Result<T> {
+        Memory::update_or_create(&self.db, write)
+    }
 }
 
 /// Runs a parsed command line.
@@ -150,7 +162,7 @@ pub fn exit_code(result: Result<()>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("bitext: {e}");
+            eprintln!("bitext: {}", output::one_line(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -183,7 +195,10 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    eprintln!("bitext: {message} (see 'bitext --help')");
+    eprintln!(
+        "bitext: {} (see 'bitext --help')",
+        output::one_line(message)
+    );
     ExitCode::from(2)
 }
 

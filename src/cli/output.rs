@@ -2,7 +2,14 @@
 //!
 //! Arabic is printed in logical order, as stored; a bidi-capable terminal shows it right to
 //! left. Long texts are wrapped to the terminal width by display width (harakat take none).
+//!
+//! Whatever comes from a file or the memory (texts, document names, notes, users, paths, error
+//! messages) goes through [`escape`] or [`escape_text`] before it reaches the terminal: control
+//! characters (C0, DEL, C1) are shown as escapes such as `\n` or `\u{1b}`, so that a name
+//! with a newline cannot split a line and an escape sequence cannot drive the terminal. Bidi
+//! controls and every other character are printed as they are: they belong to Arabic text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
@@ -106,7 +113,8 @@ impl Out {
         )
     }
 
-    /// Two texts side by side, each wrapped to half the width, after a header line.
+    /// Two texts side by side, each wrapped to half the width, after a header line. The texts
+    /// and the header come escaped ([`escape_text`], [`escape`]) and may hold colour.
     pub fn pair(&mut self, header: &str, source: &str, target: &str) -> Result<()> {
         let header = self.paint(Style::new().bold(), header);
         self.line(&header)?;
@@ -132,6 +140,58 @@ impl Out {
     pub fn raw(&mut self) -> &mut dyn Write {
         &mut self.inner
     }
+}
+
+/// A name, note, user, path or message as one safe line: every control character (C0, DEL,
+/// C1) escaped — `\n`, `\r`, `\t` by name, others as `\u{1b}`. The one escaping function of
+/// the terminal output (see [`escape_text`] for texts).
+pub fn escape(s: &str) -> Cow<'_, str> {
+    escape_with(s, false)
+}
+
+/// A text (a sentence, a pair's side) for the terminal: line ends, tabs and other whitespace
+/// controls become spaces (the side-by-side view wraps texts anyway); other control characters
+/// are escaped as by [`escape`].
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    escape_with(s, true)
+}
+
+fn escape_with(s: &str, whitespace_as_space: bool) -> Cow<'_, str> {
+    let is_control = |c: char| c.is_control();
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if !c.is_control() {
+            out.push(c);
+        } else if whitespace_as_space && c.is_whitespace() {
+            out.push(' ');
+        } else {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Longest error message printed, in characters; a longer one keeps its start and its end.
+const MESSAGE_CHARS: usize = 400;
+
+/// An error message as one line of at most [`MESSAGE_CHARS`] characters, escaped.
+pub fn one_line(message: &str) -> String {
+    let escaped = escape(message);
+    let count = escaped.chars().count();
+    if count <= MESSAGE_CHARS {
+        return escaped.into_owned();
+    }
+    let head: String = escaped.chars().take(MESSAGE_CHARS - 100).collect();
+    let tail: String = escaped.chars().skip(count - 99).collect();
+    format!("{head} … {tail}")
 }
 
 /// Wraps text to `width` display columns, one line per element (at least one, maybe empty).
@@ -169,6 +229,25 @@ mod tests {
         assert!(lines.iter().all(|l| l.width() <= 20));
         assert_eq!(lines.join(" "), text);
         assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_arabic_and_bidi_marks_kept() {
+        let name = "doc\nname\u{1b}[31m\u{7f}\u{9b}\t";
+        assert_eq!(escape(name), "doc\\nname\\u{1b}[31m\\u{7f}\\u{9b}\\t");
+        let arabic = "\u{202B}قال\u{200F} «الرئيس»\u{202C} \u{2066}x\u{2069}";
+        assert!(matches!(escape(arabic), Cow::Borrowed(_)));
+        assert_eq!(escape_text("a\r\nb\tc\u{1}"), "a  b c\\u{1}");
+        assert!(!one_line(name).contains(['\n', '\u{1b}']));
+    }
+
+    #[test]
+    fn long_messages_keep_their_start_and_end() {
+        let message = format!("start {} end", "x\n".repeat(100_000));
+        let line = one_line(&message);
+        assert!(line.chars().count() <= MESSAGE_CHARS + 3, "{}", line.len());
+        assert!(line.starts_with("start ") && line.ends_with(" end"));
+        assert!(!line.contains('\n'));
     }
 
     #[test]

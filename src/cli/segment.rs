@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Context;
+use super::output::escape_text;
 use crate::Lang;
 use crate::error::Result;
 
@@ -57,7 +58,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        ctx.out.line(&one_line)?;
+        ctx.out.line(&escape_text(&one_line))?;
     }
     Ok(())
 }

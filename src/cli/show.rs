@@ -1,6 +1,7 @@
 //! `bitext show`: one stored pair.
 
 use super::Context;
+use super::output::escape;
 use crate::error::Result;
 
 /// Show one aligned pair of the memory.
@@ -15,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    let memory = ctx.existing_memory()?;
+    let memory = ctx.read_memory()?;
     let unit = memory.unit(args.id)?;
     if args.json {
         return ctx.out.json(&unit);
@@ -23,6 +24,9 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     super::list::print_unit(ctx, &unit)?;
     ctx.out.line(&format!(
         "  created {} by {}, changed {} by {}",
-        unit.created, unit.created_by, unit.changed, unit.changed_by
+        unit.created,
+        escape(&unit.created_by),
+        unit.changed,
+        escape(&unit.changed_by)
     ))
 }

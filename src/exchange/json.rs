@@ -31,10 +31,12 @@ use indicatif::ProgressBar;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{Format, TmxExtras, malformed_at_line, normalize_time, plain_text};
+use super::{Format, TmxExtras, illegal_xml, malformed_at_line, normalize_time, plain_text};
 use crate::Lang;
 use crate::error::{Error, Result};
-use crate::store::{ExportUnit, ImportUnit, Memory, Status, UnitFilter};
+use crate::store::{
+    ExportUnit, ImportUnit, MAX_NUMBER, MAX_TEXT_BYTES, Memory, Status, UnitFilter,
+};
 
 /// The `format` of a JSON export.
 pub const FORMAT: &str = "bitext-units";
@@ -219,16 +221,32 @@ impl UnitIn {
             return Err("\"document\" cannot be empty".into());
         }
         let lang = |code: Option<String>| -> std::result::Result<Option<Lang>, String> {
-            code.map(|c| Lang::parse(&c).map_err(|e| e.to_string()))
-                .transpose()
+            code.map(|c| {
+                Lang::parse(&c).map_err(|_| {
+                    format!(
+                        "unknown language \"{}\" (bitext knows: ar, en)",
+                        crate::error::excerpt(&c)
+                    )
+                })
+            })
+            .transpose()
         };
-        if self.position.is_some_and(|p| p < 0) {
-            return Err("\"position\" cannot be negative".into());
+        if self
+            .position
+            .is_some_and(|p| !(0..=MAX_NUMBER).contains(&p))
+        {
+            return Err(format!("\"position\" must be between 0 and {MAX_NUMBER}"));
+        }
+        if self.source_lang.is_some() && self.source_lang == self.target_lang {
+            return Err("\"source_lang\" and \"target_lang\" are the same".into());
         }
         let range = |list: Option<Vec<usize>>, name: &str| match list {
             None => Ok(None),
             Some(list) => match list.first() {
                 None => Ok(Some(0..0)),
+                Some(&first) if list.iter().any(|&x| x as u64 >= MAX_NUMBER as u64) => Err(
+                    format!("\"{name}\" holds a sentence number over {MAX_NUMBER} ({first}…)"),
+                ),
                 Some(&first) if list.iter().enumerate().all(|(k, &x)| x == first + k) => {
                     Ok(Some(first..first + list.len()))
                 }
@@ -244,12 +262,19 @@ impl UnitIn {
         let time = |value: Option<String>, name: &str| match value {
             None => Ok(None),
             Some(v) => normalize_time(&v).map(Some).ok_or_else(|| {
-                format!("\"{name}\" is \"{v}\", not a time like 2026-11-25T08:17:00Z")
+                format!(
+                    "\"{name}\" is \"{}\", not a time like 2026-11-25T08:17:00Z",
+                    crate::error::excerpt(&v)
+                )
             }),
         };
         let markup = |m: Option<String>, text: &str, name: &str| match m {
             Some(m) if plain_text(&m).as_deref() != Some(text) => Err(format!(
                 "\"{name}\" is not well-formed TMX segment content with the unit's text"
+            )),
+            Some(m) if illegal_xml(&m).is_some() => Err(format!(
+                "\"{name}\" holds U+{:04X}, a control character XML does not allow",
+                illegal_xml(&m).map_or(0, |(_, c)| c)
             )),
             m => Ok(m),
         };
@@ -301,18 +326,36 @@ fn open(path: &Path) -> Result<BufReader<File>> {
     Ok(reader)
 }
 
-/// Counts the bytes read, for the progress bar.
+/// Counts the bytes read, for the progress bar and the limit of a unit's size,
+/// and stops the reading when one unit (the bytes since `unit_start`) passes [`MAX_UNIT_BYTES`],
+/// so that a huge string is refused before it is held in memory whole.
 struct Counted<R> {
     inner: R,
     bytes: Rc<Cell<u64>>,
+    unit_start: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.bytes.get() - self.unit_start.get() > MAX_UNIT_BYTES {
+            return Err(std::io::Error::other(unit_too_large()));
+        }
         let n = self.inner.read(buf)?;
         self.bytes.set(self.bytes.get() + n as u64);
         Ok(n)
     }
+}
+
+/// The most bytes one unit of a JSON file (or one line of JSON Lines) may take: room for a
+/// unit's two texts and their markup at their limit, even written as `\u` escapes.
+pub const MAX_UNIT_BYTES: u64 = 16 << 20;
+
+fn unit_too_large() -> String {
+    format!(
+        "a unit takes more than {} MiB; bitext keeps texts of up to {} MiB",
+        MAX_UNIT_BYTES >> 20,
+        MAX_TEXT_BYTES >> 20
+    )
 }
 
 /// Reads a JSON export (or a bare array of units) and hands each unit to `sink`, streaming.
@@ -322,15 +365,18 @@ pub(crate) fn read_json(
     sink: &mut dyn FnMut(ImportUnit) -> Result<()>,
 ) -> Result<()> {
     let bytes = Rc::new(Cell::new(0));
+    let unit_start = Rc::new(Cell::new(0));
     let reader = Counted {
         inner: open(path)?,
         bytes: Rc::clone(&bytes),
+        unit_start: Rc::clone(&unit_start),
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut feeder = Feeder {
         sink,
         progress,
         bytes,
+        unit_start,
         units: 0,
         failure: None,
     };
@@ -348,7 +394,7 @@ pub(crate) fn read_jsonl(
     sink: &mut dyn FnMut(ImportUnit) -> Result<()>,
 ) -> Result<()> {
     let mut reader = open(path)?;
-    let mut line = String::new();
+    let mut raw = Vec::new();
     let (mut number, mut bytes) = (0usize, 0u64);
     let at = |line: usize, column: usize, message: String| Error::Malformed {
         file: path.display().to_string(),
@@ -357,15 +403,28 @@ pub(crate) fn read_jsonl(
         message,
     };
     loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| at(number + 1, 1, format!("the line is not valid UTF-8 ({e})")))?;
+        raw.clear();
+        let read = (&mut reader)
+            .take(MAX_UNIT_BYTES + 1)
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| Error::read(path, e))?;
         if read == 0 {
             break;
         }
         number += 1;
         bytes += read as u64;
+        if read as u64 > MAX_UNIT_BYTES {
+            return Err(at(number, 1, unit_too_large()));
+        }
+        let line = std::str::from_utf8(&raw).map_err(|e| {
+            let valid = e.valid_up_to();
+            let (_, column) = crate::input::line_and_column(&raw[..valid]);
+            at(
+                number,
+                column,
+                format!("not valid UTF-8 (byte 0x{:02X})", raw[valid]),
+            )
+        })?;
         let text = line.trim_end_matches(['\n', '\r']);
         if text.trim().is_empty() {
             continue;
@@ -375,7 +434,11 @@ pub(crate) fn read_jsonl(
             let column = String::from_utf8_lossy(upto).chars().count() + 1;
             at(number, column, json_message(&e))
         })?;
-        sink(unit.into_unit().map_err(|m| at(number, 1, m))?)?;
+        let short = |m: String| crate::error::shorten_quotes(&m);
+        sink(unit.into_unit().map_err(|m| at(number, 1, short(m)))?).map_err(|e| match e {
+            Error::Invalid(m) => at(number, 1, short(m)),
+            other => other,
+        })?;
         if number % 1024 == 0 {
             progress.set_position(bytes);
         }
@@ -388,8 +451,9 @@ pub(crate) fn read_jsonl(
 struct Feeder<'a> {
     sink: &'a mut dyn FnMut(ImportUnit) -> Result<()>,
     progress: &'a ProgressBar,
-    /// Bytes read so far.
+    /// Bytes read so far, and where the unit being read began.
     bytes: Rc<Cell<u64>>,
+    unit_start: Rc<Cell<u64>>,
     units: u64,
     /// The sink's error, which stopped the reading.
     failure: Option<Error>,
@@ -398,11 +462,17 @@ struct Feeder<'a> {
 impl Feeder<'_> {
     fn feed<E: de::Error>(&mut self, unit: UnitIn) -> std::result::Result<(), E> {
         let unit = unit.into_unit().map_err(E::custom)?;
-        if let Err(e) = (self.sink)(unit) {
-            self.failure = Some(e);
-            return Err(E::custom("the import stopped"));
+        match (self.sink)(unit) {
+            Ok(()) => {}
+            // a unit the memory cannot take as it is: named by its place in the file
+            Err(Error::Invalid(m)) => return Err(E::custom(m)),
+            Err(e) => {
+                self.failure = Some(e);
+                return Err(E::custom("the import stopped"));
+            }
         }
         self.units += 1;
+        self.unit_start.set(self.bytes.get());
         if self.units.is_multiple_of(1024) {
             self.progress.set_position(self.bytes.get());
         }
@@ -436,13 +506,23 @@ impl<'de> Visitor<'de> for &mut Feeder<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         let mut saw_units = false;
+        let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::duplicate_field(match key.as_str() {
+                    "format" => "format",
+                    "version" => "version",
+                    _ => "units",
+                }));
+            }
+            seen.push(key.clone());
             match key.as_str() {
                 "format" => {
                     let format: String = map.next_value()?;
                     if format != FORMAT {
                         return Err(de::Error::custom(format!(
-                            "\"format\" is \"{format}\", not \"{FORMAT}\""
+                            "\"format\" is \"{}\", not \"{FORMAT}\"",
+                            crate::error::excerpt(&format)
                         )));
                     }
                 }
@@ -492,6 +572,12 @@ fn json_message(e: &serde_json::Error) -> String {
         Some(k) => &text[..k],
         None => &text,
     };
+    // the list of known fields is the schema's, not something the file got wrong
+    let text = match text.find(", expected one of `id`") {
+        Some(k) => format!("{} (see docs/unit.schema.json)", &text[..k]),
+        None => text.to_string(),
+    };
+    let text = crate::error::shorten_quotes(&text);
     use serde_json::error::Category;
     match e.classify() {
         Category::Eof => {

@@ -30,6 +30,11 @@ impl SegContent {
         self.open.iter().any(|(_, code)| *code)
     }
 
+    /// Bytes held so far (the larger of the markup and the plain text).
+    pub fn len(&self) -> usize {
+        self.raw.len().max(self.plain.len())
+    }
+
     /// True when no inline element is open: the next end tag closes the `<seg>`.
     pub fn at_top(&self) -> bool {
         self.open.is_empty()
@@ -106,7 +111,12 @@ pub(crate) fn resolve(r: &BytesRef) -> Result<char, String> {
     match r.resolve_char_ref() {
         Ok(Some(c)) => return Ok(c),
         Ok(None) => {}
-        Err(e) => return Err(format!("bad character reference &{};: {e}", &**r)),
+        Err(e) => {
+            return Err(format!(
+                "bad character reference &{};: {e}",
+                crate::error::excerpt(r)
+            ));
+        }
     }
     match &**r {
         "lt" => Ok('<'),
@@ -115,7 +125,8 @@ pub(crate) fn resolve(r: &BytesRef) -> Result<char, String> {
         "apos" => Ok('\''),
         "quot" => Ok('"'),
         other => Err(format!(
-            "unknown entity &{other}; (TMX allows only &lt; &gt; &amp; &apos; &quot; and &#…;)"
+            "unknown entity &{}; (TMX allows only &lt; &gt; &amp; &apos; &quot; and &#…;)",
+            crate::error::excerpt(other)
         )),
     }
 }

@@ -11,6 +11,7 @@
 //! `creationdate` is the latest `changed` time of the exported units, not the clock, for the
 //! same reason.
 
+mod guard;
 pub mod json;
 mod markup;
 mod tmx;
@@ -245,7 +246,8 @@ impl TmxExtras {
             }
             if TU_ATTRIBUTES[1..].contains(&name.as_str()) {
                 return Err(format!(
-                    "'{name}' is written from the unit's fields, not kept as an extra"
+                    "'{}' is written from the unit's fields, not kept as an extra",
+                    crate::error::excerpt(name)
                 ));
             }
         }
@@ -284,7 +286,10 @@ fn check_name(name: &str) -> std::result::Result<(), String> {
     if first_ok && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '.' | '-')) {
         Ok(())
     } else {
-        Err(format!("'{name}' is not an XML attribute name"))
+        Err(format!(
+            "'{}' is not an XML attribute name",
+            crate::error::excerpt(name)
+        ))
     }
 }
 
@@ -376,11 +381,13 @@ pub fn parse_range_label(label: &str) -> Option<Range<usize>> {
         return None;
     }
     let (first, last): (usize, usize) = (first.parse().ok()?, last.parse().ok()?);
-    (first <= last).then(|| first..last + 1)
+    let bounded = (last as u64) < crate::store::MAX_NUMBER as u64;
+    (first <= last && bounded).then(|| first..last + 1)
 }
 
 /// Builds [`Error::Malformed`] for a position given as a line and a byte column on that line
-/// (as serde_json reports them): the column becomes a character column.
+/// (as serde_json reports them): the column becomes a character column. The file is read again
+/// as a stream up to that place, never a whole line at a time (a line may be huge).
 pub(crate) fn malformed_at_line(
     path: &Path,
     line: usize,
@@ -389,10 +396,33 @@ pub(crate) fn malformed_at_line(
 ) -> Error {
     let mut column = byte_column.max(1);
     if let Ok(file) = File::open(path) {
-        let mut lines = BufReader::new(file).split(b'\n');
-        if let Some(Ok(text)) = lines.nth(line.saturating_sub(1)) {
-            let upto = &text[..byte_column.saturating_sub(1).min(text.len())];
-            column = String::from_utf8_lossy(upto).chars().count() + 1;
+        let mut reader = BufReader::new(file);
+        let (mut at_line, mut bytes, mut chars) = (1, 0usize, 0usize);
+        let target = byte_column.saturating_sub(1);
+        'read: while let Ok(chunk) = reader.fill_buf() {
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len();
+            for &b in chunk {
+                if at_line < line {
+                    if b == b'\n' {
+                        at_line += 1;
+                    }
+                    continue;
+                }
+                if bytes == target || b == b'\n' {
+                    break 'read;
+                }
+                bytes += 1;
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                }
+            }
+            reader.consume(n);
+        }
+        if at_line == line {
+            column = chars + 1;
         }
     }
     Error::Malformed {
@@ -431,6 +461,70 @@ pub(crate) fn line_and_column(reader: &mut dyn BufRead, offset: u64) -> (usize, 
 /// True for characters XML 1.0 cannot carry, not even as a character reference.
 pub(crate) fn is_xml_illegal(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The first character of `text` XML cannot carry: its byte index and code.
+pub(crate) fn illegal_char(text: &str) -> Option<(usize, u32)> {
+    text.char_indices()
+        .find(|&(_, c)| is_xml_illegal(c))
+        .map(|(k, c)| (k, c as u32))
+}
+
+/// The first character XML cannot carry in raw XML (a segment's inner markup, a tag with its
+/// attributes), raw or as a character reference (`&#1;`, `&#x0C;`, or one that names no
+/// character, like `&#0;`): its byte index and code. CDATA sections, comments and processing
+/// instructions are checked for raw characters only (a `&#1;` in them is text, not a
+/// reference).
+pub(crate) fn illegal_xml(raw: &str) -> Option<(usize, u32)> {
+    let mut k = 0;
+    while k < raw.len() {
+        let rest = &raw[k..];
+        let literal_until = [("<![CDATA[", "]]>"), ("<!--", "-->"), ("<?", "?>")]
+            .iter()
+            .find(|(open, _)| rest.starts_with(open))
+            .map(|(open, close)| {
+                rest[open.len()..]
+                    .find(close)
+                    .map_or(rest.len(), |e| open.len() + e + close.len())
+            });
+        if let Some(len) = literal_until {
+            if let Some((j, c)) = illegal_char(&rest[..len]) {
+                return Some((k + j, c));
+            }
+            k += len;
+            continue;
+        }
+        if let Some(reference) = rest.strip_prefix("&#") {
+            let end = reference.find(';').unwrap_or(reference.len());
+            let number = &reference[..end];
+            let code = match number.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse::<u32>().ok(),
+            };
+            let legal = code
+                .and_then(char::from_u32)
+                .is_some_and(|c| c != '\0' && !is_xml_illegal(c));
+            if !legal {
+                return Some((k, code.unwrap_or(0)));
+            }
+            k += 2 + end;
+            continue;
+        }
+        let c = rest.chars().next().expect("not at the end");
+        if is_xml_illegal(c) {
+            return Some((k, c as u32));
+        }
+        k += c.len_utf8();
+    }
+    None
+}
+
+/// What an import says of a character XML does not allow.
+pub(crate) fn illegal_message(code: u32) -> String {
+    format!(
+        "U+{code:04X} is a control character XML does not allow (not even as &#{code};): \
+         the file is not well-formed XML"
+    )
 }
 
 #[cfg(test)]

@@ -33,7 +33,16 @@ fn sentence_labels_read_back() {
     }
     assert_eq!(range_label(&(5..5)), "-");
     assert_eq!(parse_range_label("-"), Some(0..0));
-    for bad in ["", "4-3", "a", "1-", "-2", "1,2"] {
+    for bad in [
+        "",
+        "4-3",
+        "a",
+        "1-",
+        "-2",
+        "1,2",
+        "0-18446744073709551615",
+        "9007199254740991",
+    ] {
         assert_eq!(parse_range_label(bad), None, "{bad}");
     }
 }
@@ -79,4 +88,19 @@ fn control_characters_are_not_xml() {
     assert!(is_xml_illegal('\u{FFFF}'));
     assert!(!is_xml_illegal('\n'));
     assert!(!is_xml_illegal('\u{200F}'));
+}
+
+#[test]
+fn control_characters_are_found_raw_and_as_references_but_not_in_cdata() {
+    assert_eq!(illegal_xml("plain &amp; &#x202B;text&#10;&#13;&#9;"), None);
+    assert_eq!(illegal_xml("a<ph>&#1;</ph>"), Some((5, 1)));
+    assert_eq!(illegal_xml("a<bpt i=\"1\">\u{1}</bpt>"), Some((12, 1)));
+    assert_eq!(illegal_xml("<ph x=\"&#x0C;\"/>"), Some((7, 12)));
+    assert_eq!(illegal_xml("&#0;"), Some((0, 0)));
+    assert_eq!(illegal_xml("&#xD800;"), Some((0, 0xD800)));
+    assert_eq!(illegal_xml("&#99999999999;"), Some((0, 0)));
+    assert_eq!(illegal_xml("<![CDATA[&#1;]]>&#65;"), None);
+    assert_eq!(illegal_xml("<!-- &#1; -->"), None);
+    assert_eq!(illegal_xml("<![CDATA[\u{2}]]>"), Some((9, 2)));
+    assert_eq!(illegal_char("ab\u{FFFF}"), Some((2, 0xFFFF)));
 }

@@ -26,7 +26,9 @@ use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{TmxExtras, TmxItem, TmxVariantExtras, is_xml_illegal, plain_text, range_label};
+use super::{
+    TmxExtras, TmxItem, TmxVariantExtras, illegal_xml, is_xml_illegal, plain_text, range_label,
+};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::store::{ExportUnit, Memory, UnitFilter};
@@ -213,11 +215,21 @@ fn write_tuv<W: Write>(
         write_item(w, item, check)?;
     }
     start(w, BytesStart::new("seg"))?;
-    // The markup only while its text is still the unit's (an edit since the import drops it).
+    // The markup only while its text is still the unit's (an edit since the import drops it),
+    // checked as the text is: no control character XML cannot carry, raw or as a reference.
     match markup.filter(|m| plain_text(m).as_deref() == Some(seg)) {
-        Some(m) => w
-            .write_event(Event::Text(BytesText::from_escaped(m)))
-            .map_err(Error::Output)?,
+        Some(m) => {
+            if let Some((_, c)) = illegal_xml(m) {
+                let c = char::from_u32(c).unwrap_or('\0');
+                check(&c.to_string())?;
+                return Err(Error::invalid(format!(
+                    "a unit's kept TMX markup holds &#{};, which XML cannot carry; edit the unit or export as JSON",
+                    c as u32
+                )));
+            }
+            w.write_event(Event::Text(BytesText::from_escaped(m)))
+                .map_err(Error::Output)?
+        }
         None => text(w, seg)?,
     }
     end(w, "seg")?;

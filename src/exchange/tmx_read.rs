@@ -15,24 +15,35 @@
 //!   date: an [`Error::Malformed`] with the line and column, which stops the import.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use indicatif::ProgressBar;
 use quick_xml::XmlVersion;
 use quick_xml::encoding::DecodingReader;
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use super::guard::{Guard, Stop};
 use super::markup::{SegContent, resolve};
 use super::{
-    TmxElement, TmxExtras, TmxItem, TmxVariantExtras, iso_date, line_and_column, parse_range_label,
+    TmxElement, TmxExtras, TmxItem, TmxVariantExtras, illegal_char, illegal_message, illegal_xml,
+    iso_date, line_and_column, parse_range_label,
 };
 use crate::Lang;
 use crate::error::{Error, Result};
-use crate::store::{ImportUnit, Status};
+use crate::error::{excerpt, shorten_quotes};
+use crate::store::{ImportUnit, MAX_TEXT_BYTES, Status, too_long};
 
-type Input = Box<dyn BufRead>;
+type Input = Guard<Box<dyn Read>>;
+
+/// The most bytes one XML event may take (a run of text, a tag with its attributes, a comment):
+/// a segment's text at its limit, and some room for the tag around it.
+const MAX_EVENT_BYTES: u64 = MAX_TEXT_BYTES as u64 + (64 << 10);
+
+/// The longest attribute value bitext reads, in bytes.
+pub const MAX_ATTRIBUTE_BYTES: usize = 64 << 10;
 
 /// What reading a TMX file found besides the units it handed on.
 #[derive(Debug, Default)]
@@ -75,8 +86,8 @@ struct Tu {
     at: u64,
 }
 
-/// Opens a TMX file as a stream of UTF-8 bytes: UTF-8 as it is, anything else through a
-/// decoder.
+/// Opens a TMX file as a stream of UTF-8 bytes: UTF-8 as it is (checked as it is read),
+/// anything else through a decoder.
 fn open(path: &Path) -> Result<Input> {
     let file = File::open(path).map_err(|e| Error::read(path, e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -96,25 +107,54 @@ fn open(path: &Path) -> Result<Input> {
             .encoder()
             .filter(|e| e.is_ascii_compatible() && e.name() != "UTF-8");
     }
+    if let Some(encoding) = declared
+        && looks_like_utf8(head)
+    {
+        return Err(Error::Malformed {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file declares encoding=\"{}\" but its text is UTF-8; correct the \
+                 declaration to encoding=\"UTF-8\" (bitext does not guess)",
+                encoding.name()
+            ),
+        });
+    }
     if !utf16 && declared.is_none() {
         // past a byte-order mark, so that offsets count from the first character
         if head.starts_with(b"\xEF\xBB\xBF") {
             inner.consume(3);
         }
-        return Ok(Box::new(inner));
+        return Ok(Guard::new(Box::new(inner), true, MAX_EVENT_BYTES));
     }
     let mut input = DecodingReader::new(inner);
     if let Some(encoding) = declared {
         input.set_encoding(encoding);
     }
-    Ok(Box::new(input))
+    Ok(Guard::new(Box::new(input), false, MAX_EVENT_BYTES))
+}
+
+/// Whether the start of a file said to be in a legacy 8-bit encoding is in fact UTF-8: valid
+/// UTF-8 with at least a few characters beyond ASCII. (Arabic in windows-1256 or ISO-8859-6 is
+/// a run of bytes over 0xC0, which is never valid UTF-8.)
+fn looks_like_utf8(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        // a character cut by the end of the sample is still UTF-8
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).expect("valid up to here")
+        }
+        Err(_) => return false,
+    };
+    valid.chars().filter(|c| !c.is_ascii()).count() >= 2
 }
 
 /// An [`Error::Malformed`] at `offset` (a byte offset in the decoded stream).
 fn malformed(path: &Path, offset: u64, message: impl Into<String>) -> Error {
     let (line, column) = match open(path) {
         Ok(mut input) => line_and_column(&mut input, offset),
-        Err(_) => (0, 0),
+        Err(_) => (1, 1),
     };
     Error::Malformed {
         file: path.display().to_string(),
@@ -146,11 +186,35 @@ pub(crate) fn read(
     let mut buf = Vec::new();
     loop {
         let at = reader.buffer_position();
+        reader.get_mut().next_event();
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
-            Err(e) => return Err(malformed(path, reader.error_position(), xml_message(&e))),
+            Err(e) => {
+                return Err(match reader.get_ref().stop() {
+                    Some(Stop::NotUtf8 { offset, byte }) => malformed(
+                        path,
+                        offset,
+                        format!("not valid UTF-8 (byte 0x{byte:02X}); save the file as UTF-8"),
+                    ),
+                    Some(Stop::TooLarge { offset }) => malformed(
+                        path,
+                        offset,
+                        format!(
+                            "a text or tag of more than {} MiB; bitext keeps texts of up to {} MiB",
+                            MAX_EVENT_BYTES >> 20,
+                            MAX_TEXT_BYTES >> 20
+                        ),
+                    ),
+                    None => malformed(path, reader.error_position(), xml_message(&e)),
+                });
+            }
         };
         let fail = |message: String| malformed(path, at, message);
+        // XML 1.0 allows no control character but tab, line feed and carriage return, raw
+        // or as a character reference (&#1;, &#12;): such a file is not well-formed.
+        if let Some((k, c)) = illegal_in(&event) {
+            return Err(malformed(path, at + k as u64, illegal_message(c)));
+        }
 
         // Inside a <seg>, everything but its own end tag is segment content.
         if let Some(content) = &mut state.seg {
@@ -169,6 +233,9 @@ pub(crate) fn read(
                         return Err(fail("the file ends inside <seg> (is it truncated?)".into()));
                     }
                     Event::Decl(_) | Event::DocType(_) => {}
+                }
+                if content.len() > MAX_TEXT_BYTES {
+                    return Err(fail(too_long("segment", content.len()).to_string()));
                 }
                 buf.clear();
                 continue;
@@ -194,17 +261,20 @@ pub(crate) fn read(
             Event::Text(t) => {
                 if let Some(item) = state.open_item() {
                     item.text.push_str(&t.xml10_content());
+                    check_item(item).map_err(fail)?;
                 }
             }
             Event::CData(c) => {
                 if let Some(item) = state.open_item() {
                     item.text.push_str(&c.xml10_content());
+                    check_item(item).map_err(fail)?;
                 }
             }
             Event::GeneralRef(r) => {
                 let c = resolve(&r).map_err(fail)?;
                 if let Some(item) = state.open_item() {
                     item.text.push(c);
+                    check_item(item).map_err(fail)?;
                 }
             }
             Event::Eof => {
@@ -283,7 +353,10 @@ impl State<'_> {
             (None, other) => {
                 return Err(self.fail(
                     at,
-                    format!("the root element is <{other}>, not <tmx>: this is not a TMX file"),
+                    format!(
+                        "the root element is <{}>, not <tmx>: this is not a TMX file",
+                        excerpt(other)
+                    ),
                 ));
             }
             (Some(Node::Tmx), "header") => Node::Header,
@@ -373,9 +446,14 @@ impl State<'_> {
             }
             Node::Tu => {
                 let tu = self.tu.take().expect("inside a tu");
+                let at = tu.at;
                 match self.unit(tu)? {
                     Some(unit) => {
-                        sink(unit)?;
+                        // a unit the memory cannot take as it is: named by its <tu>'s place
+                        sink(unit).map_err(|e| match e {
+                            Error::Invalid(m) => self.fail(at, m),
+                            other => other,
+                        })?;
                         self.stats.units += 1;
                     }
                     None => self.stats.skipped += 1,
@@ -391,6 +469,16 @@ impl State<'_> {
         e.attributes()
             .map(|a| {
                 let a = a.map_err(|err| self.fail(at, format!("bad attribute: {err}")))?;
+                if a.value.len() > MAX_ATTRIBUTE_BYTES {
+                    return Err(self.fail(
+                        at,
+                        format!(
+                            "an attribute value of {} KiB; bitext reads values of up to {} KiB",
+                            a.value.len() >> 10,
+                            MAX_ATTRIBUTE_BYTES >> 10
+                        ),
+                    ));
+                }
                 let value = a
                     .normalized_value(XmlVersion::Implicit1_0)
                     .map_err(|err| self.fail(at, format!("bad attribute value: {err}")))?;
@@ -418,7 +506,10 @@ impl State<'_> {
             iso_date(value).ok_or_else(|| {
                 self.fail(
                     tu.at,
-                    format!("{name}=\"{value}\" is not a TMX date (YYYYMMDDThhmmssZ)"),
+                    format!(
+                        "{name}=\"{}\" is not a TMX date (YYYYMMDDThhmmssZ)",
+                        excerpt(value)
+                    ),
                 )
             })
         };
@@ -490,7 +581,10 @@ fn take_own(unit: &mut ImportUnit, item: &TmxItem) -> bool {
                     unit.document = Some(text.to_string());
                 }
                 "x-position" if unit.position.is_none() => match text.parse::<i64>() {
-                    Ok(p) if p >= 0 && text.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok(p)
+                        if (0..=crate::store::MAX_NUMBER).contains(&p)
+                            && text.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
                         unit.position = Some(p)
                     }
                     _ => return false,
@@ -522,19 +616,63 @@ fn take_own(unit: &mut ImportUnit, item: &TmxItem) -> bool {
     }
 }
 
+/// Checks a `<prop>` or `<note>` text against the limit of a text.
+fn check_item(item: &TmxItem) -> std::result::Result<(), String> {
+    if item.text.len() > MAX_TEXT_BYTES {
+        let what = match item.element {
+            TmxElement::Prop => "prop",
+            TmxElement::Note => "note",
+        };
+        return Err(too_long(what, item.text.len()).to_string());
+    }
+    Ok(())
+}
+
 /// quick-xml's error in words for a translator.
 fn xml_message(e: &quick_xml::Error) -> String {
     use quick_xml::Error as X;
     match e {
         X::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            format!("the bytes are not valid in the file's encoding ({io})")
+            format!(
+                "the bytes are not valid in the file's encoding ({})",
+                excerpt(&io.to_string())
+            )
         }
         // every syntax error but a bad `<!` is markup left open at the end of the file
         X::Syntax(s) if *s != quick_xml::errors::SyntaxError::InvalidBangMarkup => {
             format!("malformed XML: {s} (is the file truncated?)")
         }
         X::Syntax(s) => format!("malformed XML: {s}"),
-        X::IllFormed(s) => format!("malformed XML: {s}"),
-        other => format!("malformed XML: {other}"),
+        X::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => format!(
+            "malformed XML: expected `</{}>`, but `</{}>` was found",
+            excerpt(expected),
+            excerpt(found)
+        ),
+        X::IllFormed(IllFormedError::UnmatchedEndTag(tag)) => format!(
+            "malformed XML: close tag `</{}>` does not match any open tag",
+            excerpt(tag)
+        ),
+        X::IllFormed(s) => format!("malformed XML: {}", shorten_quotes(&s.to_string())),
+        other => format!("malformed XML: {}", shorten_quotes(&other.to_string())),
     }
+}
+
+/// The first character XML does not allow in an event, as its byte offset from the event's
+/// start and the character's code: raw in any event, or as a character reference in a tag's
+/// attributes or in a reference.
+fn illegal_in(event: &Event) -> Option<(usize, u32)> {
+    let (prefix, found) = match event {
+        Event::Start(e) | Event::Empty(e) => (1, illegal_xml(e)),
+        Event::End(e) => (2, illegal_char(e)),
+        Event::Text(t) => (0, illegal_char(t)),
+        Event::CData(c) => (9, illegal_char(c)),
+        Event::Comment(c) => (4, illegal_char(c)),
+        Event::PI(p) => (2, illegal_char(p)),
+        Event::Decl(d) => (2, illegal_char(d)),
+        Event::DocType(d) => (9, illegal_char(d)),
+        Event::GeneralRef(r) if r.starts_with('#') => (0, illegal_xml(&format!("&{};", &**r))),
+        Event::GeneralRef(_) => (0, None),
+        Event::Eof => (0, None),
+    };
+    found.map(|(k, c)| (prefix + k, c))
 }

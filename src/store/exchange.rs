@@ -19,7 +19,7 @@ use super::index::TermCache;
 use super::units::filter_clause;
 use super::{Memory, Status, Unit, UnitFilter, db_error, now};
 use crate::Lang;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::text::terms::index_terms;
 
 /// A unit as an interchange file gives it: only the two texts are required, everything else
@@ -94,6 +94,11 @@ struct DocumentState {
     source_lang: String,
     target_lang: String,
     next_position: i64,
+    /// The position after the document's last unit when the import began: a position below
+    /// it may be taken by a stored unit.
+    stored_end: i64,
+    /// Positions the import has given units of this document.
+    positions: Positions,
     /// Where the last imported unit's sentence ranges ended (for empty ranges).
     source_end: usize,
     target_end: usize,
@@ -112,8 +117,11 @@ pub struct ImportSink<'t> {
     used_ids: i64,
     /// The file's ids among the staged units.
     staged_ids: HashSet<i64>,
-    /// Units staged and not yet moved into `units`.
+    /// Units staged and not yet moved into `units`, and the bytes of their texts.
     staged: usize,
+    staged_bytes: usize,
+    /// [`BATCH_BYTES`], but for tests.
+    batch_bytes: usize,
     /// The staged units' index terms, computed on another thread.
     ahead: TermsAhead<'t>,
     report: ImportReport,
@@ -145,6 +153,93 @@ const STAGE_RENUMBERED: &str = "INSERT INTO temp.import_renumbered VALUES (?1, ?
 
 /// Units staged before they are moved into `units`.
 const BATCH: usize = 10_000;
+
+/// Bytes of text staged before they are moved into `units` (fewer units than [`BATCH`] when
+/// they are long), which bounds the memory a batch's texts and index terms take.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// The largest id, position or sentence number an import keeps: 2^53 − 1, the largest integer
+/// every JSON reader holds exactly (and far from where SQLite's ids run out). A larger id is
+/// replaced by a new one, as a taken id is; a larger position or sentence number is refused.
+pub const MAX_NUMBER: i64 = (1 << 53) - 1;
+
+/// The longest text of a unit an import stores (each side, its markup, its note), in bytes:
+/// 1 MiB, some 500,000 Arabic letters. An import's peak memory grows by about 20 to 35 times the
+/// longest text it holds (the copies on the way in, SQLite's pages, the search index's terms).
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// The longest document name an import stores, in bytes.
+pub const MAX_NAME_BYTES: usize = 4 << 10;
+
+/// The bytes of a unit's texts, for batching.
+fn unit_bytes(u: &ImportUnit) -> usize {
+    let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    u.source.len()
+        + u.target.len()
+        + opt(&u.note)
+        + opt(&u.source_markup)
+        + opt(&u.target_markup)
+        + opt(&u.tmx_extras)
+}
+
+/// Checks what a unit carries against the limits and the invariants of the memory: an
+/// [`Error::Invalid`] names the first problem.
+fn check_unit(u: &ImportUnit) -> Result<()> {
+    if let Some(p) = u.position
+        && !(0..=MAX_NUMBER).contains(&p)
+    {
+        return Err(Error::invalid(format!(
+            "position {p} is outside 0 to {MAX_NUMBER}"
+        )));
+    }
+    for (range, side) in [(&u.source_range, "source"), (&u.target_range, "target")] {
+        if let Some(r) = range
+            && (r.start > r.end || r.end as u64 > MAX_NUMBER as u64)
+        {
+            return Err(Error::invalid(format!(
+                "the {side} sentence range {}..{} is not one of 0 to {MAX_NUMBER}",
+                r.start, r.end
+            )));
+        }
+    }
+    if u.score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+        return Err(Error::invalid("a score must be between 0 and 1"));
+    }
+    if let Some(name) = &u.document
+        && name.len() > MAX_NAME_BYTES
+    {
+        return Err(Error::invalid(format!(
+            "a document name of {} bytes; bitext keeps names of up to {} KiB",
+            name.len(),
+            MAX_NAME_BYTES >> 10
+        )));
+    }
+    let texts = [
+        ("source", Some(&u.source)),
+        ("target", Some(&u.target)),
+        ("note", u.note.as_ref()),
+        ("source markup", u.source_markup.as_ref()),
+        ("target markup", u.target_markup.as_ref()),
+        ("TMX extras", u.tmx_extras.as_ref()),
+    ];
+    for (what, text) in texts {
+        if let Some(t) = text
+            && t.len() > MAX_TEXT_BYTES
+        {
+            return Err(too_long(what, t.len()));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a text over [`MAX_TEXT_BYTES`].
+pub fn too_long(what: &str, bytes: usize) -> Error {
+    Error::invalid(format!(
+        "the {what} is {:.1} MiB long; bitext keeps texts of up to {} MiB",
+        bytes as f64 / (1 << 20) as f64,
+        MAX_TEXT_BYTES >> 20
+    ))
+}
 
 impl Memory {
     /// Imports units in one transaction: `feed` hands each unit to the sink; when `feed` or the
@@ -325,6 +420,8 @@ impl<'t> ImportSink<'t> {
             used_ids,
             staged_ids: HashSet::new(),
             staged: 0,
+            staged_bytes: 0,
+            batch_bytes: BATCH_BYTES,
             ahead,
             report: ImportReport::default(),
         })
@@ -338,6 +435,7 @@ impl<'t> ImportSink<'t> {
             self.report.duplicates += 1;
             return Ok(false);
         }
+        check_unit(&unit)?;
         let name = match (&self.options.document, &unit.document) {
             (Some(forced), _) => forced.as_str(),
             (None, Some(name)) => name.as_str(),
@@ -345,6 +443,11 @@ impl<'t> ImportSink<'t> {
         };
         let source_lang = unit.source_lang.unwrap_or(self.options.source_lang);
         let target_lang = unit.target_lang.unwrap_or(self.options.target_lang);
+        if source_lang == target_lang {
+            return Err(Error::invalid(format!(
+                "the source and target languages are both '{source_lang}'"
+            )));
+        }
         if !self.documents.contains_key(name) {
             let state = self.open_document(name, source_lang, target_lang)?;
             self.documents.insert(name.to_string(), state);
@@ -352,11 +455,40 @@ impl<'t> ImportSink<'t> {
         let doc = self.documents.get_mut(name).expect("just inserted");
         if doc.source_lang != source_lang.code() || doc.target_lang != target_lang.code() {
             return Err(Error::invalid(format!(
-                "document '{name}' is {}→{} but a unit for it is {source_lang}→{target_lang}",
-                doc.source_lang, doc.target_lang
+                "document '{}' is {}→{} but a unit for it is {source_lang}→{target_lang}",
+                excerpt(name),
+                doc.source_lang,
+                doc.target_lang
             )));
         }
-        let position = unit.position.unwrap_or(doc.next_position);
+        let position = match unit.position {
+            None => doc.next_position,
+            Some(p) => {
+                let used_before = p < doc.stored_end
+                    && self
+                        .tx
+                        .prepare_cached(
+                            "SELECT EXISTS (SELECT 1 FROM units WHERE document_id = ?1 AND position = ?2)",
+                        )?
+                        .query_row(params![doc.id, p], |r| r.get::<_, bool>(0))?;
+                if used_before || !doc.positions.insert(p) {
+                    return Err(Error::invalid(format!(
+                        "position {p} of document '{}' is taken by another unit{}; import into \
+                         another document with --document NAME",
+                        excerpt(name),
+                        if used_before {
+                            " of the memory"
+                        } else {
+                            " of the file"
+                        }
+                    )));
+                }
+                p
+            }
+        };
+        if unit.position.is_none() {
+            doc.positions.insert(position);
+        }
         doc.next_position = doc.next_position.max(position + 1);
         let place = |range: &Option<Range<usize>>, end: &mut usize| {
             let range = range
@@ -388,7 +520,10 @@ impl<'t> ImportSink<'t> {
         // given at the end of the import.
         let (id, stage) = match unit.id {
             Some(id)
-                if id > self.used_ids && !self.staged_ids.contains(&id) && !self.taken(id)? =>
+                if id <= MAX_NUMBER
+                    && id > self.used_ids
+                    && !self.staged_ids.contains(&id)
+                    && !self.taken(id)? =>
             {
                 self.staged_ids.insert(id);
                 (Some(id), STAGE_UNIT)
@@ -423,7 +558,8 @@ impl<'t> ImportSink<'t> {
         if stage == STAGE_UNIT {
             self.ahead.push(&unit.source, &unit.target);
             self.staged += 1;
-            if self.staged >= BATCH {
+            self.staged_bytes += unit_bytes(&unit);
+            if self.staged >= BATCH || self.staged_bytes >= self.batch_bytes {
                 self.flush()?;
             }
         }
@@ -452,6 +588,7 @@ impl<'t> ImportSink<'t> {
             self.ahead.cache.clear();
             moved?;
             self.staged = 0;
+            self.staged_bytes = 0;
             self.staged_ids.clear();
         }
         Ok(())
@@ -513,9 +650,40 @@ impl<'t> ImportSink<'t> {
             source_lang,
             target_lang,
             next_position,
+            stored_end: next_position,
+            positions: Positions::default(),
             source_end: 0,
             target_end: 0,
         })
+    }
+}
+
+/// A set of positions kept as sorted, disjoint runs: the positions of an export (0, 1, 2, …)
+/// take one run whatever their number.
+#[derive(Debug, Default)]
+struct Positions(Vec<Range<i64>>);
+
+impl Positions {
+    /// Adds `p`; false when it was there already.
+    fn insert(&mut self, p: i64) -> bool {
+        let runs = &mut self.0;
+        // the first run that ends after p
+        let k = runs.partition_point(|r| r.end <= p);
+        if k < runs.len() && runs[k].start <= p {
+            return false;
+        }
+        let joins_left = k > 0 && runs[k - 1].end == p;
+        let joins_right = k < runs.len() && runs[k].start == p + 1;
+        match (joins_left, joins_right) {
+            (true, true) => {
+                runs[k - 1].end = runs[k].end;
+                runs.remove(k);
+            }
+            (true, false) => runs[k - 1].end = p + 1,
+            (false, true) => runs[k].start = p,
+            (false, false) => runs.insert(k, p..p + 1),
+        }
+        true
     }
 }
 
@@ -864,6 +1032,138 @@ mod tests {
         let id_of = |text: &str| units.iter().find(|u| u.source == text).unwrap().id;
         assert_eq!((id_of("new 4"), id_of("new 5"), id_of("new 6")), (4, 5, 6));
         assert_eq!((id_of("new 1"), id_of("new 2"), id_of("new 3")), (7, 8, 9));
+    }
+
+    #[test]
+    fn ids_beyond_two_to_the_53_are_renumbered_and_leave_the_memory_usable() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let with_id = |id, s: &str| ImportUnit {
+            id: Some(id),
+            ..pair(s, s)
+        };
+        let report = m
+            .import_units(&options(), |sink| {
+                sink.add(with_id(i64::MAX, "max"))?;
+                sink.add(with_id(MAX_NUMBER + 1, "over"))?;
+                sink.add(with_id(MAX_NUMBER, "at the limit"))?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((report.imported, report.renumbered), (3, 2));
+        let units = m.units(&UnitFilter::default()).unwrap();
+        assert!(units.iter().all(|u| u.id <= MAX_NUMBER + 2), "{units:?}");
+        // new units still get ids (i64::MAX would have exhausted AUTOINCREMENT)
+        m.import_units(&options(), |sink| {
+            sink.add(pair("later", "later")).map(|_| ())
+        })
+        .unwrap();
+        assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn values_that_would_break_the_invariants_are_refused() {
+        let mut m = Memory::open_in_memory().unwrap();
+        m.import_units(&options(), |sink| {
+            sink.add(ImportUnit {
+                position: Some(0),
+                ..pair("a", "a")
+            })
+            .map(|_| ())
+        })
+        .unwrap();
+        let at = |p: i64, s: &str| ImportUnit {
+            position: Some(p),
+            ..pair(s, s)
+        };
+        let cases: Vec<(Vec<ImportUnit>, &str)> = vec![
+            (
+                vec![at(0, "b")],
+                "position 0 of document 'imported' is taken by another unit of the memory",
+            ),
+            (
+                vec![at(5, "b"), at(5, "c")],
+                "position 5 of document 'imported' is taken by another unit of the file",
+            ),
+            // a unit without a position goes after the last one: 6 here
+            (vec![at(5, "b"), pair("c", "c"), at(6, "d")], "position 6"),
+            (
+                vec![at(i64::MAX, "b")],
+                "position 9223372036854775807 is outside",
+            ),
+            (vec![at(-1, "b")], "is outside"),
+            (
+                vec![ImportUnit {
+                    source_range: Some(usize::MAX - 1..usize::MAX),
+                    ..pair("b", "b")
+                }],
+                "sentence range",
+            ),
+            (
+                vec![ImportUnit {
+                    target_lang: Some(Lang::Ar),
+                    ..pair("b", "b")
+                }],
+                "both 'ar'",
+            ),
+            (
+                vec![ImportUnit {
+                    document: Some("n".repeat(MAX_NAME_BYTES + 1)),
+                    ..pair("b", "b")
+                }],
+                "document name",
+            ),
+            (
+                vec![pair(&"x".repeat(MAX_TEXT_BYTES + 1), "b")],
+                "the source is 1.0 MiB long",
+            ),
+        ];
+        for (units, needle) in cases {
+            let err = m
+                .import_units(&options(), |sink| {
+                    for u in units.clone() {
+                        sink.add(u)?;
+                    }
+                    Ok(())
+                })
+                .unwrap_err();
+            assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+            assert!(err.to_string().contains(needle), "{err} lacks {needle}");
+        }
+        assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn position_sets_merge_their_runs() {
+        let mut p = Positions::default();
+        for k in 0..1000 {
+            assert!(p.insert(k));
+        }
+        assert_eq!(p.0, vec![0..1000; 1]);
+        assert!(!p.insert(999) && !p.insert(0));
+        assert!(p.insert(2000) && p.insert(1500) && p.insert(1001));
+        assert_eq!(p.0, [0..1000, 1001..1002, 1500..1501, 2000..2001]);
+        assert!(p.insert(1000));
+        assert_eq!(p.0, [0..1002, 1500..1501, 2000..2001]);
+        assert!(!p.insert(1500) && !p.insert(1001));
+    }
+
+    #[test]
+    fn long_texts_are_stored_in_smaller_batches() {
+        let mut m = Memory::open_in_memory().unwrap();
+        let long = |k: usize| format!("{k} {}", "نص ".repeat(60_000));
+        let report = m
+            .import_units(&options(), |sink| {
+                sink.batch_bytes = 1 << 20;
+                for k in 0..12 {
+                    sink.add(pair(&long(k), "t"))?;
+                    assert!(sink.staged_bytes < 1 << 20, "{}", sink.staged_bytes);
+                }
+                assert!(sink.staged < 12);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(report.imported, 12);
+        assert_eq!(m.units(&UnitFilter::default()).unwrap().len(), 12);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
@@ -52,28 +52,60 @@ pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
-/// Brings the database to the latest schema, each migration in its own transaction.
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    if app != APPLICATION_ID {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-        if tables > 0 || version != 0 {
-            return Err(Error::NotADatabase {
-                path: path.to_path_buf(),
-                detail: "it is an SQLite database of another application".into(),
-            });
-        }
+/// Whose a database is and which schema it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Schema {
+    pub application_id: i64,
+    pub version: i64,
+    /// Tables, indexes, triggers and views.
+    pub objects: i64,
+}
+
+/// Reads a database's [`Schema`] (no write, no lock beyond a read).
+pub fn schema(conn: &Connection) -> rusqlite::Result<Schema> {
+    Ok(Schema {
+        application_id: conn.query_row("PRAGMA application_id", [], |r| r.get(0))?,
+        version: conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+        objects: conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
+    })
+}
+
+/// The error for another application's database.
+pub fn foreign(path: &Path) -> Error {
+    Error::NotADatabase {
+        path: path.to_path_buf(),
+        detail: "it is an SQLite database of another application".into(),
     }
-    if version > latest() {
+}
+
+/// Checks that a database is bitext's (or empty) and not newer than this build.
+pub fn check(s: Schema, path: &Path) -> Result<()> {
+    if s.application_id != APPLICATION_ID && (s.objects > 0 || s.version != 0) {
+        return Err(foreign(path));
+    }
+    if s.version > latest() {
         return Err(Error::DatabaseTooNew {
             path: path.to_path_buf(),
-            found: version,
+            found: s.version,
             known: latest(),
         });
     }
-    for &(v, _, sql) in MIGRATIONS.iter().filter(|m| m.0 > version) {
-        let tx = conn.transaction()?;
+    Ok(())
+}
+
+/// Brings the database to the latest schema, each migration in its own transaction. Each
+/// transaction takes the write lock first and reads the version again under it, so that two
+/// processes opening the same old (or new) memory at once apply every migration once.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let now = schema(conn)?;
+    check(now, path)?;
+    for &(v, _, sql) in MIGRATIONS.iter().filter(|m| m.0 > now.version) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let locked = schema(&tx)?;
+        check(locked, path)?;
+        if locked.version >= v {
+            continue; // another process applied it meanwhile
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", v)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;

@@ -8,6 +8,7 @@ mod edit;
 mod exchange;
 mod index;
 pub mod migrate;
+mod open;
 mod replace;
 mod units;
 
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
@@ -25,7 +26,8 @@ use crate::segment::Span;
 
 pub use edit::{BulkReport, Change, Direction, Selection, UnitEdit, UnitRef, UnitRow};
 pub use exchange::{
-    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit,
+    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit, MAX_NAME_BYTES,
+    MAX_NUMBER, MAX_TEXT_BYTES, too_long,
 };
 pub use index::{Scope, Side};
 pub use replace::{
@@ -124,68 +126,6 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Opens the memory at `path`, creating it if missing, and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Memory> {
-        Memory::open_with(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-    }
-
-    /// Opens an existing memory; a missing file is an error rather than a new, empty memory.
-    pub fn open_existing(path: &Path) -> Result<Memory> {
-        if !path.exists() {
-            return Err(Error::invalid(format!(
-                "no translation memory at {}; create one with 'bitext align' or 'bitext import', or name one with --db",
-                path.display()
-            )));
-        }
-        Memory::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-    }
-
-    /// A memory that lives in RAM (for tests and dry runs).
-    pub fn open_in_memory() -> Result<Memory> {
-        let mut conn = Connection::open_in_memory()?;
-        let terms = Arc::<index::TermCache>::default();
-        index::register_functions(&conn, terms.clone())?;
-        migrate::migrate(&mut conn, Path::new(":memory:"))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(Memory {
-            conn,
-            path: PathBuf::from(":memory:"),
-            terms,
-        })
-    }
-
-    fn open_with(path: &Path, flags: OpenFlags) -> Result<Memory> {
-        if path.is_dir() {
-            return Err(Error::IsDirectory(path.to_path_buf()));
-        }
-        let fail = |e| db_error(path, e);
-        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(fail)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(fail)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
-        debug_assert!(mode == "wal" || mode == "memory");
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(fail)?;
-        let terms = Arc::<index::TermCache>::default();
-        index::register_functions(&conn, terms.clone()).map_err(fail)?;
-        migrate::migrate(&mut conn, path).map_err(|e| match e {
-            Error::Database(e) => db_error(path, e),
-            other => other,
-        })?;
-        Ok(Memory {
-            conn,
-            path: path.to_path_buf(),
-            terms,
-        })
-    }
-
     /// The file this memory lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -282,6 +222,16 @@ pub fn span_text<'t>(text: &'t str, spans: &[Span], range: &std::ops::Range<usiz
     &text[spans[range.start].start..spans[range.end - 1].end]
 }
 
+/// SQLITE_READONLY_DBMOVED: the database file was renamed or unlinked under an open connection.
+const READONLY_DBMOVED: i32 = 1032;
+
+fn extended_code(e: &rusqlite::Error) -> Option<i32> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.extended_code),
+        _ => None,
+    }
+}
+
 /// Turns SQLite's errors about the file itself into errors that say what to do.
 pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
@@ -300,9 +250,25 @@ pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
             path: path.to_path_buf(),
             source: std::io::Error::other("cannot open the database file"),
         },
-        Some(ErrorCode::ReadOnly) => Error::Write {
+        Some(ErrorCode::ReadOnly) if extended_code(&e) == Some(READONLY_DBMOVED) => Error::Write {
             path: path.to_path_buf(),
-            source: std::io::Error::other("the database is read-only"),
+            source: std::io::Error::other(
+                "the file was moved or deleted while bitext was writing it",
+            ),
+        },
+        Some(ErrorCode::ReadOnly) => Error::ReadOnly(path.to_path_buf()),
+        Some(ErrorCode::DiskFull) => Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(
+                "the disk is full, or the file would exceed the file size limit",
+            ),
+        },
+        Some(ErrorCode::SystemIoFailure) => Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "input/output error (SQLite code {}): the disk may be full or failing, or a file size limit reached",
+                extended_code(&e).unwrap_or(0)
+            )),
         },
         _ => Error::Database(e),
     }
