@@ -12,6 +12,7 @@ pub mod input;
 pub mod lang;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod store;
 pub mod text;
 
