@@ -138,13 +138,16 @@ fn read_only_refuses_every_change() {
     assert_eq!(memory_state(&s), before);
 }
 
+/// A request (method, path, headers, body) and the status it must get.
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str, u16);
+
 #[test]
 fn malformed_requests_get_a_json_error_and_change_nothing() {
     let s = Server::start(&[]);
     let token = s.token.clone();
     let before = memory_state(&s);
     let auth = [("X-Bitext-Token", token.as_str())];
-    let cases: [(&str, &str, &[(&str, &str)], &str, u16); 6] = [
+    let cases: [Case; 6] = [
         ("PATCH", "/api/units/3", &auth, "{not json", 400),
         (
             "PATCH",
