@@ -258,8 +258,9 @@ function renderRows(from) {
   if (from === 0) body.replaceChildren();
   for (let i = from; i < state.units.length; i++) body.append(pairRow(state.units[i], i));
   const total = state.total !== null && state.total !== undefined ? state.total
-    : (Object.keys(selectionParams()).length ? null : state.doc.units);
-  $('#count').textContent = state.units.length + (total !== null ? ' of ' + total : '') + ' pairs shown' + (state.more ? ' (more load as you scroll)' : '');
+    : (state.more ? null : state.units.length);
+  $('#count').textContent = state.units.length + (total !== null && total !== state.units.length ? ' of ' + total : '')
+    + (state.units.length === 1 ? ' pair' : ' pairs') + ' shown' + (state.more ? ' (more load as you scroll)' : '');
   $('#more').hidden = !state.more;
 }
 
