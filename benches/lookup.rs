@@ -15,16 +15,13 @@
 //! memory (VmHWM, reset before the queries) and, for lookup, how often a match was found. Up to
 //! 200,000 units it also checks 50 lookups against a full scan of the memory.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use bitext::Lang;
-use bitext::align::Bead;
 use bitext::search::concordance::{Query, concordance};
 use bitext::search::lookup::{Options, lookup};
 use bitext::search::score::similarity;
-use bitext::segment::{self, Span};
-use bitext::store::{Memory, NewDocument, UnitFilter};
+use bitext::store::{Memory, UnitFilter};
 use bitext::text::normalize::word_spans;
 
 #[path = "support/mod.rs"]
