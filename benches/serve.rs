@@ -13,6 +13,11 @@
 //! of 100 at a random offset, and a status change of a random pair (`PATCH /api/units/ID` with
 //! its revision, read just before and not timed). Beside each, the same library call without
 //! HTTP, as the baseline the API adds to. The documents summary is timed once.
+//!
+//! Then, when chromedriver is installed, the page itself in headless Chromium on a memory of
+//! one 5,000-pair document (`target/bench-lookup-5000.db`): the time from opening the document
+//! to its first 200 pairs on screen, and to all 5,000 by scrolling, measured in the page
+//! (`performance.now()`), 5 times each.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +27,8 @@ use bitext::serve::{self, Config, State};
 use bitext::store::{Memory, Status, UnitEdit, UnitFilter};
 use serde_json::{Value, json};
 
+#[path = "../tests/common/browser.rs"]
+mod browser;
 #[path = "support/mod.rs"]
 mod support;
 use support::memory::{DOCUMENT_UNITS, Rng, build};
@@ -44,14 +51,13 @@ fn main() {
         std::fs::copy(&kept, &path).unwrap();
         run(size, path);
     }
+    page(&pairs);
 }
 
-fn run(size: usize, path: PathBuf) {
-    let documents = size.div_ceil(DOCUMENT_UNITS);
-    let document = |k: usize| format!("bench-{k:03}");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+/// A server on `db` in this runtime: its address and token.
+fn start_server(runtime: &tokio::runtime::Runtime, db: PathBuf) -> (std::net::SocketAddr, String) {
     let config = Config {
-        db: path.clone(),
+        db,
         host: "127.0.0.1".into(),
         port: 0,
         read_only: false,
@@ -64,6 +70,72 @@ fn run(size: usize, path: PathBuf) {
     let token = serve::new_token().unwrap();
     let app = serve::router(Arc::new(State::new(&config, addr, token.clone())));
     runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr, token)
+}
+
+/// Opening a 5,000-pair document in the browser.
+fn page(pairs: &[(String, String)]) {
+    const PAIRS: usize = 5_000;
+    let Some(driver_path) = browser::chromedriver() else {
+        println!("\n(chromedriver not found: the page timing is skipped)");
+        return;
+    };
+    let db = build(pairs, PAIRS);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (addr, token) = start_server(&runtime, db);
+    let driver = browser::start_driver(&driver_path);
+    let (mut first, mut all) = (Vec::new(), Vec::new());
+    runtime.block_on(async {
+        let c = browser::connect(&driver).await;
+        let wait = Some(std::time::Duration::from_secs(300));
+        c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(wait, wait, None))
+            .await
+            .unwrap();
+        c.goto(&format!("http://{addr}/#token={token}"))
+            .await
+            .unwrap();
+        for _ in 0..5 {
+            let open = "const done = arguments[0];
+                const wait = () => document.querySelector('#documents')
+                    ? go() : setTimeout(wait, 10);
+                const go = () => {
+                    const t0 = performance.now();
+                    location.hash = '#/doc/bench-000';
+                    const check = () => document.querySelectorAll('#pair-rows tr').length >= 200
+                        ? done(performance.now() - t0) : requestAnimationFrame(check);
+                    check();
+                };
+                location.hash = '#/';
+                setTimeout(wait, 50);";
+            let ms = c.execute_async(open, vec![]).await.unwrap();
+            first.push(ms.as_f64().unwrap() / 1e3);
+            let scroll = "const done = arguments[0];
+                const t0 = performance.now();
+                const step = () => {
+                    if (document.querySelectorAll('#pair-rows tr').length >= 5000)
+                        return done(performance.now() - t0);
+                    window.scrollTo(0, document.body.scrollHeight);
+                    setTimeout(step, 50);
+                };
+                step();";
+            let ms = c.execute_async(scroll, vec![]).await.unwrap();
+            all.push(ms.as_f64().unwrap() / 1e3);
+        }
+        c.close().await.unwrap();
+    });
+    row(
+        PAIRS,
+        "page: open the document, first 200 pairs shown",
+        &mut first,
+    );
+    row(PAIRS, "page: all 5,000 pairs loaded by scrolling", &mut all);
+}
+
+fn run(size: usize, path: PathBuf) {
+    let documents = size.div_ceil(DOCUMENT_UNITS);
+    let document = |k: usize| format!("bench-{k:03}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (addr, token) = start_server(&runtime, path.clone());
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()

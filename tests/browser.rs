@@ -7,101 +7,19 @@
 //! With `BITEXT_SCREENSHOT=FILE` it also saves a screenshot of the review page (how
 //! `docs/review-page.png` is made: see the README).
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 #[path = "common/server.rs"]
 mod server;
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use browser::{chromedriver, connect, start_driver};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use server::Server;
-
-/// The chromedriver to use: `$CHROMEDRIVER`, else the first `chromedriver` on the PATH.
-fn chromedriver() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMEDRIVER") {
-        return Some(PathBuf::from(p));
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("chromedriver"))
-        .find(|p| p.is_file())
-}
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver(path: &PathBuf) -> Driver {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _profile: tempfile::TempDir::new().unwrap(),
-    }
-}
-
-async fn connect(driver: &Driver) -> Client {
-    let mut caps = serde_json::Map::new();
-    let mut args = vec![
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1500,1000",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    args.push(format!(
-        "--user-data-dir={}",
-        driver._profile.path().display()
-    ));
-    let mut options = json!({ "args": args });
-    if let Some(binary) = std::env::var_os("CHROMIUM") {
-        options["binary"] = json!(binary.to_string_lossy());
-    } else if std::path::Path::new("/usr/bin/chromium").exists() {
-        options["binary"] = json!("/usr/bin/chromium");
-    }
-    caps.insert("goog:chromeOptions".into(), options);
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a WebDriver session")
-}
 
 /// The page's JavaScript value of `expression`.
 async fn js(c: &Client, expression: &str) -> Value {

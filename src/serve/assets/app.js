@@ -250,6 +250,13 @@ async function load(fresh, keep) {
     state.loading = false;
   }
   if (fresh) select(state.selected, true);
+  // the observer only reports changes: when the end is still in sight, go on loading
+  if (state.more && nearEnd()) requestAnimationFrame(() => load(false));
+}
+
+function nearEnd() {
+  const more = $('#more');
+  return !!more && more.getBoundingClientRect().top < window.innerHeight + 600;
 }
 
 function renderRows(from) {
