@@ -11,8 +11,10 @@ pub mod exchange;
 pub mod files;
 pub mod input;
 pub mod lang;
+pub mod report;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod store;
 pub mod text;
 

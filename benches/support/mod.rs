@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+pub mod memory;
+
 /// The sizes named on the command line (`cargo bench --bench X -- 20000 100_000`), or `default`.
 pub fn sizes(default: &[usize]) -> Vec<usize> {
     let sizes: Vec<usize> = std::env::args()

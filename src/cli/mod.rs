@@ -17,7 +17,9 @@ mod lookup;
 mod merge;
 mod r#move;
 pub mod output;
+mod report;
 mod segment;
+mod serve;
 mod show;
 mod split;
 mod undo;
@@ -89,6 +91,8 @@ pub enum Command {
     Delete(delete::Args),
     History(history::Args),
     Undo(undo::Args),
+    Serve(serve::Args),
+    Report(report::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -152,6 +156,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete(a) => delete::run(a, &mut ctx),
         Command::History(a) => history::run(a, &mut ctx),
         Command::Undo(a) => undo::run(a, &mut ctx),
+        Command::Serve(a) => serve::run(a, &mut ctx),
+        Command::Report(a) => report::run(a, &mut ctx),
     }?;
     ctx.out.flush()
 }

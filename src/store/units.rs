@@ -42,6 +42,14 @@ fn first_revision() -> i64 {
     1
 }
 
+/// A document's units counted by status, and those scoring under a threshold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentCounts {
+    pub units: usize,
+    pub statuses: std::collections::HashMap<Status, usize>,
+    pub low_score: usize,
+}
+
 /// Which units to read, in which order, and which page of them. The default reads every unit
 /// in document order.
 #[derive(Clone, Debug, Default)]
@@ -188,6 +196,42 @@ impl Memory {
             .query_row(&sql, params.as_slice(), |r| r.get(0))
             .map_err(|e| self.fail(e))?;
         Ok(n as u64)
+    }
+
+    /// Per document (by id): how many units it has of each status, and how many score under
+    /// `low` — one pass of SQL over the units.
+    pub fn document_counts(
+        &self,
+        low: f64,
+    ) -> Result<std::collections::HashMap<i64, DocumentCounts>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT document_id, status, count(*), sum(score < ?1) FROM units
+                 GROUP BY document_id, status",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([low], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .map_err(|e| self.fail(e))?;
+        let mut out: std::collections::HashMap<i64, DocumentCounts> = Default::default();
+        for row in rows {
+            let (document, status, n, weak) = row.map_err(|e| self.fail(e))?;
+            let counts = out.entry(document).or_default();
+            if let Ok(status) = status.parse::<Status>() {
+                counts.statuses.insert(status, n as usize);
+            }
+            counts.units += n as usize;
+            counts.low_score += weak.unwrap_or(0) as usize;
+        }
+        Ok(out)
     }
 
     /// The ids of the units numbered `first` to `last` (both included) that exist, in order.
