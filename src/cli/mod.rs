@@ -5,6 +5,7 @@
 //! 3 a database that cannot be used (not bitext's, damaged, newer, locked).
 
 mod align;
+mod check;
 mod concordance;
 mod delete;
 mod edit;
@@ -87,6 +88,7 @@ pub enum Command {
     Delete(delete::Args),
     History(history::Args),
     Undo(undo::Args),
+    Check(check::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -137,6 +139,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete(a) => delete::run(a, &mut ctx),
         Command::History(a) => history::run(a, &mut ctx),
         Command::Undo(a) => undo::run(a, &mut ctx),
+        Command::Check(a) => check::run(a, &mut ctx),
     }?;
     ctx.out.flush()
 }

@@ -1,0 +1,621 @@
+//! What a pair shows about its translation, measured once and read by every check: empty
+//! sides, the script of the target, the length misfit under the document's model, each word's
+//! evidence under the word-translation model, the numbers and names of both sides and whether
+//! they have counterparts, and the other units with the same text.
+//!
+//! [`Evidence::findings`] turns it into findings; the thresholds are constants here, chosen on
+//! the development part of `../shared/devdata/qa` (documents qa-doc000…qa-doc039; see the
+//! README's "Checking the memory").
+
+use std::ops::Range;
+
+use crate::Lang;
+use crate::align::lexical::{Lexicon, english_stem};
+use crate::align::names;
+use crate::lang::is_arabic_letter;
+use crate::text::normalize::{stem, word_spans};
+use crate::text::numbers::{Number, number_spans};
+
+use super::models::Models;
+use super::{Finding, Kind, Pair};
+
+/// `|δ|` of the length model above which one side is much shorter than the other.
+pub const OMISSION_DELTA: f64 = 2.0;
+/// Mean word evidence (nats a word, both directions) under which the sides do not translate
+/// each other.
+pub const MISALIGNED_BELOW: f64 = 0.5;
+/// Word evidence at which a name counts as translated by the word model (the source makes the
+/// word about 10 times likelier than chance).
+const NAME_EXPLAINED: f64 = 1.7;
+/// Weight of the word model against chance, as in the aligner ([`crate::align::Config::mixture`]).
+const MIXTURE: f64 = 0.5;
+/// Credit (in nats a word) toward "these sides translate each other" of each number or name
+/// found on both sides, and debit of each found on one side only.
+const ANCHOR_CREDIT: f64 = 0.25;
+
+/// A word and the evidence the other side gives for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordScore {
+    pub span: Range<usize>,
+    /// `ln(λ · P(word | other side) / P(word) + 1 − λ)`: above 0 when the other side makes
+    /// the word likelier than chance, at least `ln(1 − λ)` when it does not explain it at all.
+    pub evidence: f64,
+}
+
+/// The word model's view of a pair: every word it knows, on both sides.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lexical {
+    pub source: Vec<WordScore>,
+    pub target: Vec<WordScore>,
+    /// Words of each side (known to the model or not).
+    pub source_words: usize,
+    pub target_words: usize,
+}
+
+impl Lexical {
+    /// Mean evidence of the known words of both sides (0 when none is known).
+    pub fn mean(&self) -> f64 {
+        let n = self.source.len() + self.target.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let sum: f64 = self.source.iter().chain(&self.target).map(|w| w.evidence).sum();
+        sum / n as f64
+    }
+}
+
+/// Which side of a pair.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    #[default]
+    Target,
+}
+
+/// A word of an English text, as names are looked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnglishWord {
+    pub span: Range<usize>,
+    /// It starts a sentence (capitalised for that reason alone).
+    pub initial: bool,
+}
+
+/// Everything the checks read about one pair.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    /// The side that is empty (or only whitespace).
+    pub empty: Option<Side>,
+    /// Why the target looks untranslated.
+    pub untranslated: Option<String>,
+    /// `δ` of the pair under its document's length model (negative: the target is short).
+    pub length_delta: Option<f64>,
+    /// Characters of each side and the target length the model expects.
+    pub lengths: (f64, f64, f64),
+    /// The word model's evidence (none without a model).
+    pub lexical: Option<Lexical>,
+    /// Numbers of each side without a counterpart on the other, and how many matched.
+    pub numbers: (Vec<Number>, Vec<Number>, usize),
+    /// Names of the English side without a counterpart on the other, the side they are on, and
+    /// how many names matched.
+    pub names: (Vec<Range<usize>>, Side, usize),
+    /// Other units with the same normalised source (and another target), and with the same
+    /// target (and another source).
+    pub inconsistent: (Vec<i64>, Vec<i64>),
+}
+
+impl Evidence {
+    /// Measures a pair.
+    pub fn gather(pair: &Pair, models: &Models) -> Evidence {
+        let mut e = Evidence {
+            inconsistent: models.inconsistent(pair),
+            ..Evidence::default()
+        };
+        if pair.source.trim().is_empty() {
+            e.empty = Some(Side::Source);
+        } else if pair.target.trim().is_empty() {
+            e.empty = Some(Side::Target);
+        }
+        if e.empty.is_some() {
+            return e;
+        }
+        e.untranslated = untranslated(pair);
+        if e.untranslated.is_some() {
+            return e;
+        }
+        let (ls, lt) = (char_len(pair.source), char_len(pair.target));
+        if let Some(doc) = models.document(pair.document) {
+            e.length_delta = Some(doc.length.delta(ls, lt));
+            e.lengths = (ls, lt, ls * doc.length.ratio);
+        }
+        e.numbers = compare_numbers(pair.source, pair.target);
+        let lexicon = models.lexicon_for(pair);
+        let lexical = lexicon.map(|l| lexical(l, pair));
+        e.names = compare_names(pair, models, lexical.as_ref());
+        e.lexical = lexical;
+        e
+    }
+
+    /// How strongly the sides translate each other: the mean word evidence, plus a credit for
+    /// each number and name both sides share and a debit for each on one side only. `None`
+    /// without a word model.
+    pub fn translation_score(&self) -> Option<f64> {
+        let lexical = self.lexical.as_ref()?;
+        let (ns, nt, matched) = &self.numbers;
+        let (names, _, named) = &self.names;
+        let shared = (matched + named) as f64;
+        let single = (ns.len() + nt.len() + names.len()) as f64;
+        Some(lexical.mean() + ANCHOR_CREDIT * (shared - single))
+    }
+
+    /// The findings the evidence supports (all but the CAT-tool rules).
+    pub fn findings(&self, pair: &Pair, _models: &Models) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut add = |kind: Kind, message: String, source: Vec<Range<usize>>, target| {
+            out.push(Finding {
+                unit: pair.id,
+                kind,
+                severity: kind.severity(),
+                message,
+                source_spans: source,
+                target_spans: target,
+            })
+        };
+        if let Some(score) = pair.score
+            && score < 0.5
+        {
+            add(
+                Kind::LowScore,
+                format!("the aligner's score is {score:.2}: it saw a real alternative to this pair"),
+                vec![],
+                vec![],
+            );
+        }
+        let (same_source, same_target) = &self.inconsistent;
+        if !same_source.is_empty() {
+            add(
+                Kind::Inconsistent,
+                format!(
+                    "the same source has another translation in {}",
+                    unit_list(same_source)
+                ),
+                vec![0..pair.source.len()],
+                vec![],
+            );
+        }
+        if !same_target.is_empty() {
+            add(
+                Kind::Inconsistent,
+                format!(
+                    "the same translation has another source in {}",
+                    unit_list(same_target)
+                ),
+                vec![],
+                vec![0..pair.target.len()],
+            );
+        }
+        match self.empty {
+            Some(Side::Source) => {
+                add(
+                    Kind::Empty,
+                    "the source is empty: the target has nothing to translate".into(),
+                    vec![],
+                    vec![0..pair.target.len()],
+                );
+                return out;
+            }
+            Some(Side::Target) => {
+                add(
+                    Kind::Empty,
+                    "the target is empty: the source is not translated".into(),
+                    vec![0..pair.source.len()],
+                    vec![],
+                );
+                return out;
+            }
+            None => {}
+        }
+        if let Some(why) = &self.untranslated {
+            add(
+                Kind::Untranslated,
+                why.clone(),
+                vec![],
+                vec![0..pair.target.len()],
+            );
+            return out;
+        }
+        let (ns, nt, _) = &self.numbers;
+        if number_mismatch(ns, nt) {
+            let list = |n: &[Number], text: &str| {
+                n.iter()
+                    .map(|n| format!("'{}'", &text[n.span.clone()]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let message = match (ns.is_empty(), nt.is_empty()) {
+                (false, false) => format!(
+                    "the numbers differ: {} in the source, {} in the target",
+                    list(ns, pair.source),
+                    list(nt, pair.target)
+                ),
+                (false, true) => format!(
+                    "{} of the source is not in the target",
+                    list(ns, pair.source)
+                ),
+                _ => format!(
+                    "{} of the target is not in the source",
+                    list(nt, pair.target)
+                ),
+            };
+            add(
+                Kind::NumberMismatch,
+                message,
+                ns.iter().map(|n| n.span.clone()).collect(),
+                nt.iter().map(|n| n.span.clone()).collect(),
+            );
+        }
+        let misaligned = self
+            .translation_score()
+            .is_some_and(|s| s < MISALIGNED_BELOW);
+        if misaligned && let Some(lexical) = &self.lexical {
+            let explained = |w: &[WordScore]| w.iter().filter(|w| w.evidence > 0.0).count();
+            add(
+                Kind::Misaligned,
+                format!(
+                    "the sides do not translate each other: {} of {} known target words and {} of {} known source words have a translation on the other side",
+                    explained(&lexical.target),
+                    lexical.target.len(),
+                    explained(&lexical.source),
+                    lexical.source.len()
+                ),
+                vec![0..pair.source.len()],
+                vec![0..pair.target.len()],
+            );
+        }
+        if let Some(delta) = self.length_delta {
+            let (ls, lt, expected) = self.lengths;
+            if delta < -OMISSION_DELTA {
+                let (source, target) = self
+                    .lexical
+                    .as_ref()
+                    .map(|l| (unexplained_run(&l.source), vec![]))
+                    .unwrap_or_default();
+                add(
+                    Kind::Omission,
+                    format!(
+                        "the target is much shorter than the source: {lt:.0} characters where the document's length model expects about {expected:.0} for {ls:.0} ({delta:.1} standard deviations)"
+                    ),
+                    source,
+                    target,
+                );
+            } else if delta > OMISSION_DELTA {
+                let target = self
+                    .lexical
+                    .as_ref()
+                    .map(|l| unexplained_run(&l.target))
+                    .unwrap_or_default();
+                add(
+                    Kind::Omission,
+                    format!(
+                        "the source is much shorter than the target: {lt:.0} target characters where the document's length model expects about {expected:.0} for {ls:.0} (+{delta:.1} standard deviations)"
+                    ),
+                    vec![],
+                    target,
+                );
+            }
+        }
+        let (names, side, _) = &self.names;
+        if !names.is_empty() {
+            let text = match side {
+                Side::Source => pair.source,
+                Side::Target => pair.target,
+            };
+            let quoted: Vec<String> = names
+                .iter()
+                .map(|r| format!("'{}'", &text[r.clone()]))
+                .collect();
+            let (other, spans) = match side {
+                Side::Source => ("target", (names.clone(), vec![])),
+                Side::Target => ("source", (vec![], names.clone())),
+            };
+            add(
+                Kind::NameMismatch,
+                format!(
+                    "{} {} no counterpart in the {other}",
+                    quoted.join(", "),
+                    if names.len() == 1 { "has" } else { "have" }
+                ),
+                spans.0,
+                spans.1,
+            );
+        }
+        out
+    }
+}
+
+/// `#3, #17 and #20` (at most five, then "and N more").
+fn unit_list(ids: &[i64]) -> String {
+    let shown: Vec<String> = ids.iter().take(5).map(|id| format!("#{id}")).collect();
+    let mut text = shown.join(", ");
+    if ids.len() > 5 {
+        text += &format!(" and {} more", ids.len() - 5);
+    }
+    text
+}
+
+/// The longest run of words the other side does not explain, as one span (at least three
+/// words), to show where something is missing.
+fn unexplained_run(words: &[WordScore]) -> Vec<Range<usize>> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = None;
+    for (k, w) in words.iter().enumerate() {
+        if w.evidence <= 0.0 {
+            let s = *start.get_or_insert(k);
+            if best.is_none_or(|(a, b)| k + 1 - s > b - a) {
+                best = Some((s, k + 1));
+            }
+        } else {
+            start = None;
+        }
+    }
+    match best {
+        Some((a, b)) if b - a >= 3 => vec![words[a].span.start..words[b - 1].span.end],
+        _ => vec![],
+    }
+}
+
+/// Characters as the aligner's length model counts them (see
+/// [`crate::align::features::extract`]): not whitespace, harakat or tatweel.
+pub fn char_len(text: &str) -> f64 {
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'))
+        .count() as f64
+}
+
+/// Letters of a text in the Arabic script and in others.
+fn letters(text: &str) -> (usize, usize) {
+    let mut arabic = 0;
+    let mut other = 0;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if is_arabic_letter(c) {
+            arabic += 1;
+        } else if !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}') {
+            other += 1;
+        }
+    }
+    (arabic, other)
+}
+
+/// True when the target is written mostly in the source's script (Arabic for Arabic, Latin for
+/// English).
+pub fn in_source_script(pair: &Pair) -> bool {
+    if pair.source_lang == pair.target_lang {
+        return false;
+    }
+    let (arabic, other) = letters(pair.target);
+    match pair.source_lang {
+        Lang::Ar => arabic > other,
+        Lang::En => other > arabic,
+    }
+}
+
+/// Why the target looks untranslated: it is in the source's script, or it is the source.
+fn untranslated(pair: &Pair) -> Option<String> {
+    if in_source_script(pair) {
+        let script = match pair.source_lang {
+            Lang::Ar => "Arabic",
+            Lang::En => "Latin",
+        };
+        return Some(format!(
+            "the target is written in the {script} script, like the source: it is not a translation"
+        ));
+    }
+    let words = |t: &str| -> Vec<String> { word_spans(t).into_iter().map(|w| w.norm).collect() };
+    let (s, t) = (words(pair.source), words(pair.target));
+    let has_letters = s.iter().any(|w| w.chars().any(char::is_alphabetic));
+    (has_letters && s == t).then(|| "the target is the source, unchanged".to_string())
+}
+
+/// The numbers of each side without a counterpart on the other (by value), and how many
+/// matched.
+fn compare_numbers(source: &str, target: &str) -> (Vec<Number>, Vec<Number>, usize) {
+    let mut s = number_spans(source);
+    let mut t = number_spans(target);
+    let mut matched = 0;
+    s.retain(|n| {
+        if let Some(k) = t.iter().position(|m| m.value == n.value) {
+            t.remove(k);
+            matched += 1;
+            false
+        } else {
+            true
+        }
+    });
+    (s, t, matched)
+}
+
+/// The numbers differ when a number written in digits has no counterpart, or both sides have
+/// numbers without one. A number word alone on one side is not enough: Arabic says "two years"
+/// with a dual (`عامين`) and English "one of" where Arabic has no number.
+fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
+    let digits = |n: &[Number]| n.iter().any(|n| !n.in_words);
+    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
+}
+
+/// The words of an English text as names are looked for: runs of letters and apostrophes,
+/// without a possessive `'s` or surrounding apostrophes.
+pub fn english_words(text: &str) -> Vec<EnglishWord> {
+    let mut out = Vec::new();
+    let mut initial = true;
+    let mut start: Option<usize> = None;
+    let push = |out: &mut Vec<EnglishWord>, s: usize, e: usize, initial: &mut bool| {
+        let word = &text[s..e];
+        let trimmed = word.trim_end_matches("'s").trim_end_matches("'s");
+        let lead = trimmed.len() - trimmed.trim_start_matches('\'').len();
+        let trimmed = trimmed.trim_matches('\'');
+        if !trimmed.is_empty() {
+            out.push(EnglishWord {
+                span: s + lead..s + lead + trimmed.len(),
+                initial: *initial,
+            });
+        }
+        *initial = false;
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphabetic() || c == '\'' || c == '\u{2019}' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            push(&mut out, s, i, &mut initial);
+        }
+        if c.is_ascii_digit() {
+            initial = false;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | '…') {
+            initial = true;
+        }
+    }
+    if let Some(s) = start {
+        push(&mut out, s, text.len(), &mut initial);
+    }
+    out
+}
+
+/// A capitalised word of a few letters that is not all capitals (an acronym) nor a common word.
+fn name_like(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+    first.is_uppercase()
+        && letters >= 3
+        && !(capitals >= 2 && 2 * capitals >= letters)
+        && !names::EN_STOP.contains(&word.to_lowercase().as_str())
+}
+
+/// The names of the English side that have no counterpart on the other side: not written there
+/// in Latin letters, no Arabic word with a like consonant skeleton, and not translated by the
+/// word model. A capitalised word the memory mostly writes in lower case is not a name; nor is
+/// a capitalised word at the start of a sentence that the memory never capitalises elsewhere.
+fn compare_names(
+    pair: &Pair,
+    models: &Models,
+    lexical: Option<&Lexical>,
+) -> (Vec<Range<usize>>, Side, usize) {
+    let (english, arabic, side) = match (pair.source_lang, pair.target_lang) {
+        (Lang::Ar, Lang::En) => (pair.target, pair.source, Side::Target),
+        (Lang::En, Lang::Ar) => (pair.source, pair.target, Side::Source),
+        _ => return (Vec::new(), Side::Target, 0),
+    };
+    let skeletons = names::arabic_names(arabic);
+    let latin: Vec<String> = arabic
+        .split(|c: char| !c.is_alphanumeric() || is_arabic_letter(c))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let explained = lexical.map(|l| match side {
+        Side::Target => &l.target,
+        Side::Source => &l.source,
+    });
+    let mut unmatched = Vec::new();
+    let mut matched = 0;
+    for w in english_words(english) {
+        let word = &english[w.span.clone()];
+        if !name_like(word) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let (capitalised, lowercase) = models.casing(&lower);
+        if lowercase > 0 && lowercase >= capitalised || w.initial && capitalised == 0 {
+            continue;
+        }
+        let skeleton = names::english_skeleton(word);
+        if skeleton.len() < names::MIN_LEN {
+            continue;
+        }
+        let found = latin.iter().any(|l| *l == lower)
+            || skeletons
+                .iter()
+                .any(|s| names::similarity(s, &skeleton) > 0.0)
+            || explained.is_some_and(|ws| {
+                ws.iter()
+                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+            });
+        if found {
+            matched += 1;
+        } else {
+            unmatched.push(w.span);
+        }
+    }
+    (unmatched, side, matched)
+}
+
+/// A word as the word model sees it: its model id (if known) and where it is.
+struct Token {
+    id: Option<u32>,
+    span: Range<usize>,
+}
+
+/// The words of a text as [`crate::align::lexical::tokens`] makes them, with their spans and
+/// their ids in `vocab`.
+fn tokens(
+    text: &str,
+    lang: Lang,
+    ids: &std::collections::HashMap<String, u32>,
+) -> Vec<Token> {
+    word_spans(text)
+        .into_iter()
+        .filter_map(|w| {
+            let form = match lang {
+                Lang::Ar => stem(&w.norm),
+                Lang::En => english_stem(&w.norm),
+            };
+            let keep = form.chars().count() > 1 || form.chars().all(|c| c.is_ascii_digit());
+            keep.then(|| Token {
+                id: ids.get(form).copied(),
+                span: w.span,
+            })
+        })
+        .collect()
+}
+
+/// Each known word's evidence, in both directions (Model 1 with the aligner's mixture).
+fn lexical(lexicon: &Lexicon, pair: &Pair) -> Lexical {
+    let source = tokens(pair.source, pair.source_lang, &lexicon.src.ids);
+    let target = tokens(pair.target, pair.target_lang, &lexicon.tgt.ids);
+    let score = |given: &[Token], words: &[Token], table: &crate::align::lexical::Table| {
+        let norm = (given.len() + 1) as f64;
+        let rows: Vec<&[(u32, f32)]> = std::iter::once(0u32)
+            .chain(given.iter().filter_map(|t| t.id))
+            .filter_map(|s| table.rows.get(s as usize).map(Vec::as_slice))
+            .collect();
+        words
+            .iter()
+            .filter_map(|w| {
+                let id = w.id?;
+                let sum: f64 = rows
+                    .iter()
+                    .filter_map(|row| {
+                        row.binary_search_by_key(&id, |x| x.0)
+                            .ok()
+                            .map(|k| f64::from(row[k].1))
+                    })
+                    .sum();
+                let p = sum / norm;
+                let chance = table.unigram.get(id as usize).copied().unwrap_or(1.0);
+                Some(WordScore {
+                    span: w.span.clone(),
+                    evidence: (MIXTURE * p / chance + 1.0 - MIXTURE).ln(),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    Lexical {
+        target: score(&source, &target, &lexicon.forward),
+        source: score(&target, &source, &lexicon.backward),
+        source_words: source.len(),
+        target_words: target.len(),
+    }
+}

@@ -1,0 +1,284 @@
+//! What the checks know about a memory, built once per run: each document's length model, two
+//! word-translation models, an index of normalised texts for consistency, and how English
+//! words are capitalised.
+//!
+//! **Length.** A document's ratio of target to source characters and the variance of the
+//! Gale–Church model ([`crate::align::length`]) as the aligner estimates them: the ratio from the
+//! document's totals (shrunk toward the memory's ratio for short documents), the variance
+//! re-estimated with [`LengthModel::refined`] from the document's pairs that fit the default
+//! model within three standard deviations.
+//!
+//! **Word translations.** IBM Model 1 ([`crate::align::lexical::Lexicon`]) trained on the pairs
+//! the memory trusts, as `align` trains on them: reviewed and approved pairs, drafts the aligner
+//! was sure of (score ≥ 0.9) and drafts without a score (imported from another tool's memory);
+//! never rejected ones, nor pairs whose target is in the source's script. A model that has seen
+//! a pair explains that pair's rare words by each other, wrong or not, so the trusted pairs are
+//! split in two folds by position (even and odd pairs of every document) and each pair is judged
+//! by the model of the other fold: it has learnt the document's own vocabulary from the pair's
+//! neighbours, never from the pair itself.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::Lang;
+use crate::align::Config;
+use crate::align::length::{DEFAULT_VARIANCE, LengthModel};
+use crate::align::lexical::Lexicon;
+use crate::store::Status;
+use crate::text::normalize::word_spans;
+
+use super::Pair;
+use super::evidence::{char_len, in_source_script};
+
+/// Fewest trusted pairs a fold needs before its word model is used.
+pub const MIN_TRAINING: usize = 100;
+
+/// Characters of the memory's ratio a document's own ratio is shrunk toward.
+const RATIO_PRIOR_CHARS: f64 = 300.0;
+
+/// Pairs whose length misfit under the default model is larger are left out of the variance.
+const VARIANCE_FIT: f64 = 3.0;
+
+/// The length model of one document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DocumentModel {
+    pub length: LengthModel,
+}
+
+/// Trusted pairs of one fold and the model learnt from them (trained when first needed).
+#[derive(Debug, Default)]
+struct Fold {
+    training: Vec<(String, String)>,
+    lexicon: OnceLock<Lexicon>,
+}
+
+/// Units of the memory holding a normalised text: `(unit id, key of the other side)`.
+type KeyIndex = HashMap<u64, Vec<(i64, u64)>>;
+
+/// Everything the checks know about a memory (see the module documentation).
+#[derive(Debug)]
+pub struct Models {
+    documents: HashMap<String, DocumentModel>,
+    /// The language pair the word models are for (the memory's most common one).
+    langs: (Lang, Lang),
+    folds: [Fold; 2],
+    by_source: KeyIndex,
+    by_target: KeyIndex,
+    /// English word (lower case) → (times capitalised inside a sentence, times in lower case).
+    casing: HashMap<String, (u32, u32)>,
+}
+
+impl Models {
+    /// Builds the models of a memory from all its pairs (not only those to be checked). The
+    /// word models are trained later, when a pair first needs one ([`Models::prepare_for`]).
+    pub fn build(pairs: &[Pair]) -> Models {
+        let mut langs: HashMap<(Lang, Lang), usize> = HashMap::new();
+        for p in pairs {
+            *langs.entry((p.source_lang, p.target_lang)).or_default() += 1;
+        }
+        let langs = langs
+            .into_iter()
+            .max_by_key(|&(l, n)| (n, l == (Lang::Ar, Lang::En)))
+            .map_or((Lang::Ar, Lang::En), |(l, _)| l);
+        let mut models = Models {
+            documents: HashMap::new(),
+            langs,
+            folds: [Fold::default(), Fold::default()],
+            by_source: HashMap::new(),
+            by_target: HashMap::new(),
+            casing: HashMap::new(),
+        };
+        // lengths of each document's translated pairs
+        let mut lengths: HashMap<&str, Vec<(f64, f64)>> = HashMap::new();
+        for p in pairs {
+            let translated = !p.source.trim().is_empty()
+                && !p.target.trim().is_empty()
+                && !in_source_script(p);
+            if translated {
+                lengths
+                    .entry(p.document)
+                    .or_default()
+                    .push((char_len(p.source), char_len(p.target)));
+            }
+            if translated && p.source_lang == langs.0 && p.target_lang == langs.1 && trusted(p)
+            {
+                models.folds[fold(p)]
+                    .training
+                    .push((p.source.to_string(), p.target.to_string()));
+            }
+            let (s, t) = (text_key(p.source), text_key(p.target));
+            if let (Some(s), Some(t)) = (s, t) {
+                models.by_source.entry(s).or_default().push((p.id, t));
+                models.by_target.entry(t).or_default().push((p.id, s));
+            }
+            for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
+                if lang == Lang::En {
+                    count_casing(text, &mut models.casing);
+                }
+            }
+        }
+        let (all_s, all_t) = lengths
+            .values()
+            .flatten()
+            .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
+        let memory_ratio = LengthModel::for_totals(all_s, all_t).ratio;
+        for (doc, pairs) in lengths {
+            let (s, t) = pairs.iter().fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
+            let ratio = (t + RATIO_PRIOR_CHARS * memory_ratio) / (s + RATIO_PRIOR_CHARS);
+            let start = LengthModel {
+                ratio,
+                variance: DEFAULT_VARIANCE,
+            };
+            let fitting = pairs
+                .iter()
+                .copied()
+                .filter(|&(s, t)| start.delta(s, t).abs() <= VARIANCE_FIT);
+            models.documents.insert(
+                doc.to_string(),
+                DocumentModel {
+                    length: start.refined(fitting),
+                },
+            );
+        }
+        models
+    }
+
+    /// Trains the word models the given pairs will need, now (each uses both cores).
+    pub fn prepare_for<'p>(&self, pairs: impl IntoIterator<Item = &'p Pair<'p>>) {
+        let mut needed = [false, false];
+        for p in pairs {
+            if (p.source_lang, p.target_lang) == self.langs {
+                needed[1 - fold(p)] = true;
+            }
+        }
+        for (k, need) in needed.into_iter().enumerate() {
+            if need {
+                self.fold_lexicon(k);
+            }
+        }
+    }
+
+    /// The length model of a document (none for a document without translated pairs).
+    pub fn document(&self, name: &str) -> Option<&DocumentModel> {
+        self.documents.get(name)
+    }
+
+    /// The word model that judges `pair`: the one trained on the other fold, when that fold
+    /// has enough trusted pairs and the pair is in the memory's language pair.
+    pub fn lexicon_for(&self, pair: &Pair) -> Option<&Lexicon> {
+        if (pair.source_lang, pair.target_lang) != self.langs {
+            return None;
+        }
+        self.fold_lexicon(1 - fold(pair))
+    }
+
+    fn fold_lexicon(&self, k: usize) -> Option<&Lexicon> {
+        let fold = &self.folds[k];
+        if fold.training.len() < MIN_TRAINING {
+            return None;
+        }
+        let config = Config {
+            source_lang: self.langs.0,
+            target_lang: self.langs.1,
+            ..Config::default()
+        };
+        Some(
+            fold.lexicon
+                .get_or_init(|| Lexicon::train(&fold.training, &[], &config)),
+        )
+    }
+
+    /// The other units whose source is the same as this pair's after normalisation but whose
+    /// target is not, and those whose target is the same but whose source is not.
+    pub fn inconsistent(&self, pair: &Pair) -> (Vec<i64>, Vec<i64>) {
+        let (Some(s), Some(t)) = (text_key(pair.source), text_key(pair.target)) else {
+            return (Vec::new(), Vec::new());
+        };
+        let others = |index: &KeyIndex, key: u64, other: u64| -> Vec<i64> {
+            index.get(&key).map_or_else(Vec::new, |units| {
+                units
+                    .iter()
+                    .filter(|&&(id, o)| id != pair.id && o != other)
+                    .map(|&(id, _)| id)
+                    .collect()
+            })
+        };
+        (others(&self.by_source, s, t), others(&self.by_target, t, s))
+    }
+
+    /// How often an English word (lower case) was seen capitalised inside a sentence, and in
+    /// lower case, in the memory.
+    pub fn casing(&self, word: &str) -> (u32, u32) {
+        self.casing.get(word).copied().unwrap_or((0, 0))
+    }
+
+    /// What could not be checked, for the reader of a report.
+    pub fn notes(&self) -> Vec<String> {
+        let short: Vec<usize> = self
+            .folds
+            .iter()
+            .map(|f| f.training.len())
+            .filter(|&n| n < MIN_TRAINING)
+            .collect();
+        if short.is_empty() {
+            return Vec::new();
+        }
+        let total: usize = self.folds.iter().map(|f| f.training.len()).sum();
+        vec![format!(
+            "misaligned pairs are judged without a word-translation model: the memory has {total} trusted pairs, \
+             and needs at least {} (reviewed, approved, or drafts scored 0.9 or more)",
+            2 * MIN_TRAINING
+        )]
+    }
+}
+
+/// A pair the word models may learn from.
+fn trusted(p: &Pair) -> bool {
+    match p.status {
+        Status::Reviewed | Status::Approved => true,
+        Status::Draft => p.score.is_none_or(|s| s >= 0.9),
+        Status::Rejected => false,
+    }
+}
+
+/// The fold of a pair: even or odd position in its document.
+fn fold(p: &Pair) -> usize {
+    p.position.rem_euclid(2) as usize
+}
+
+/// A key for a text's normalised words (none for a text without words): FNV-1a over the words.
+pub fn text_key(text: &str) -> Option<u64> {
+    let words = word_spans(text);
+    if words.is_empty() {
+        return None;
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, w) in words.iter().enumerate() {
+        let sep: &[u8] = if k == 0 { b"" } else { b" " };
+        for &b in sep.iter().chain(w.norm.as_bytes()) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    Some(hash)
+}
+
+/// Counts, for each word of an English text that does not start a sentence, whether it is
+/// capitalised.
+fn count_casing(text: &str, casing: &mut HashMap<String, (u32, u32)>) {
+    for w in super::evidence::english_words(text) {
+        if w.initial {
+            continue;
+        }
+        let word = &text[w.span.clone()];
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        let entry = casing.entry(word.to_lowercase()).or_default();
+        if first.is_uppercase() {
+            entry.0 += 1;
+        } else {
+            entry.1 += 1;
+        }
+    }
+}
