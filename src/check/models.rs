@@ -33,6 +33,12 @@ use super::evidence::{char_len, in_source_script};
 /// Fewest trusted pairs a fold needs before its word model is used.
 pub const MIN_TRAINING: usize = 100;
 
+/// Folds of the trusted pairs: each pair is judged by a model trained on the other folds.
+pub const FOLDS: usize = 4;
+
+/// Most pairs a word model is trained on (sampled evenly), as in the aligner.
+const MAX_TRAINING: usize = 10_000;
+
 /// Characters of the memory's ratio a document's own ratio is shrunk toward.
 const RATIO_PRIOR_CHARS: f64 = 300.0;
 
@@ -45,13 +51,6 @@ pub struct DocumentModel {
     pub length: LengthModel,
 }
 
-/// Trusted pairs of one fold and the model learnt from them (trained when first needed).
-#[derive(Debug, Default)]
-struct Fold {
-    training: Vec<(String, String)>,
-    lexicon: OnceLock<Lexicon>,
-}
-
 /// Units of the memory holding a normalised text: `(unit id, key of the other side)`.
 type KeyIndex = HashMap<u64, Vec<(i64, u64)>>;
 
@@ -61,11 +60,18 @@ pub struct Models {
     documents: HashMap<String, DocumentModel>,
     /// The language pair the word models are for (the memory's most common one).
     langs: (Lang, Lang),
-    folds: [Fold; 2],
+    /// Trusted pairs, each with its fold.
+    training: Vec<(String, String, usize)>,
+    /// Model `k` is trained on every fold but `k`, and judges the pairs of fold `k`.
+    lexicons: Vec<OnceLock<Lexicon>>,
     by_source: KeyIndex,
     by_target: KeyIndex,
     /// English word (lower case) → (times capitalised inside a sentence, times in lower case).
     casing: HashMap<String, (u32, u32)>,
+    /// (document, capitalised English word in lower case) → pairs of the document holding it.
+    names_in_document: HashMap<(String, String), u32>,
+    /// Arabic word (normalised, without clitics) → pairs holding it.
+    arabic_pairs: HashMap<String, u32>,
 }
 
 impl Models {
@@ -83,10 +89,13 @@ impl Models {
         let mut models = Models {
             documents: HashMap::new(),
             langs,
-            folds: [Fold::default(), Fold::default()],
+            training: Vec::new(),
+            lexicons: (0..FOLDS).map(|_| OnceLock::new()).collect(),
             by_source: HashMap::new(),
             by_target: HashMap::new(),
             casing: HashMap::new(),
+            names_in_document: HashMap::new(),
+            arabic_pairs: HashMap::new(),
         };
         // lengths of each document's translated pairs
         let mut lengths: HashMap<&str, Vec<(f64, f64)>> = HashMap::new();
@@ -102,9 +111,9 @@ impl Models {
             }
             if translated && p.source_lang == langs.0 && p.target_lang == langs.1 && trusted(p)
             {
-                models.folds[fold(p)]
+                models
                     .training
-                    .push((p.source.to_string(), p.target.to_string()));
+                    .push((p.source.to_string(), p.target.to_string(), fold(p)));
             }
             let (s, t) = (text_key(p.source), text_key(p.target));
             if let (Some(s), Some(t)) = (s, t) {
@@ -112,8 +121,35 @@ impl Models {
                 models.by_target.entry(t).or_default().push((p.id, s));
             }
             for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
+                if lang == Lang::Ar {
+                    let mut seen: Vec<String> = word_spans(text)
+                        .into_iter()
+                        .map(|w| crate::text::normalize::stem(&w.norm).to_string())
+                        .collect();
+                    seen.sort_unstable();
+                    seen.dedup();
+                    for w in seen {
+                        *models.arabic_pairs.entry(w).or_default() += 1;
+                    }
+                }
                 if lang == Lang::En {
                     count_casing(text, &mut models.casing);
+                    let mut seen: Vec<String> = Vec::new();
+                    for w in super::evidence::english_words(text) {
+                        let word = &text[w.span];
+                        if word.chars().next().is_some_and(char::is_uppercase) {
+                            let lower = word.to_lowercase();
+                            if !seen.contains(&lower) {
+                                seen.push(lower);
+                            }
+                        }
+                    }
+                    for word in seen {
+                        *models
+                            .names_in_document
+                            .entry((p.document.to_string(), word))
+                            .or_default() += 1;
+                    }
                 }
             }
         }
@@ -145,10 +181,10 @@ impl Models {
 
     /// Trains the word models the given pairs will need, now (each uses both cores).
     pub fn prepare_for<'p>(&self, pairs: impl IntoIterator<Item = &'p Pair<'p>>) {
-        let mut needed = [false, false];
+        let mut needed = [false; FOLDS];
         for p in pairs {
             if (p.source_lang, p.target_lang) == self.langs {
-                needed[1 - fold(p)] = true;
+                needed[fold(p)] = true;
             }
         }
         for (k, need) in needed.into_iter().enumerate() {
@@ -163,18 +199,17 @@ impl Models {
         self.documents.get(name)
     }
 
-    /// The word model that judges `pair`: the one trained on the other fold, when that fold
+    /// The word model that judges `pair`: the one trained on the other folds, when the memory
     /// has enough trusted pairs and the pair is in the memory's language pair.
     pub fn lexicon_for(&self, pair: &Pair) -> Option<&Lexicon> {
         if (pair.source_lang, pair.target_lang) != self.langs {
             return None;
         }
-        self.fold_lexicon(1 - fold(pair))
+        self.fold_lexicon(fold(pair))
     }
 
     fn fold_lexicon(&self, k: usize) -> Option<&Lexicon> {
-        let fold = &self.folds[k];
-        if fold.training.len() < MIN_TRAINING {
+        if self.training.len() < MIN_TRAINING {
             return None;
         }
         let config = Config {
@@ -182,10 +217,16 @@ impl Models {
             target_lang: self.langs.1,
             ..Config::default()
         };
-        Some(
-            fold.lexicon
-                .get_or_init(|| Lexicon::train(&fold.training, &[], &config)),
-        )
+        Some(self.lexicons[k].get_or_init(|| {
+            let others = self.training.iter().filter(|(_, _, f)| *f != k);
+            let count = others.clone().count();
+            let step = count.div_ceil(MAX_TRAINING).max(1);
+            let pairs: Vec<(String, String)> = others
+                .step_by(step)
+                .map(|(s, t, _)| (s.clone(), t.clone()))
+                .collect();
+            Lexicon::train(&pairs, &[], &config)
+        }))
     }
 
     /// The other units whose source is the same as this pair's after normalisation but whose
@@ -212,22 +253,28 @@ impl Models {
         self.casing.get(word).copied().unwrap_or((0, 0))
     }
 
+    /// In how many pairs of a document a capitalised English word (given in lower case) occurs.
+    pub fn name_pairs(&self, document: &str, word: &str) -> u32 {
+        self.names_in_document
+            .get(&(document.to_string(), word.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// In how many pairs of the memory an Arabic word (normalised, without clitics) occurs.
+    pub fn arabic_pairs(&self, word: &str) -> u32 {
+        self.arabic_pairs.get(word).copied().unwrap_or(0)
+    }
+
     /// What could not be checked, for the reader of a report.
     pub fn notes(&self) -> Vec<String> {
-        let short: Vec<usize> = self
-            .folds
-            .iter()
-            .map(|f| f.training.len())
-            .filter(|&n| n < MIN_TRAINING)
-            .collect();
-        if short.is_empty() {
+        if self.training.len() >= MIN_TRAINING {
             return Vec::new();
         }
-        let total: usize = self.folds.iter().map(|f| f.training.len()).sum();
         vec![format!(
-            "misaligned pairs are judged without a word-translation model: the memory has {total} trusted pairs, \
-             and needs at least {} (reviewed, approved, or drafts scored 0.9 or more)",
-            2 * MIN_TRAINING
+            "pairs are judged without a word-translation model: the memory has {} trusted pairs \
+             (reviewed, approved, or drafts scored 0.9 or more) and needs at least {MIN_TRAINING}",
+            self.training.len()
         )]
     }
 }
@@ -241,9 +288,10 @@ fn trusted(p: &Pair) -> bool {
     }
 }
 
-/// The fold of a pair: even or odd position in its document.
+/// The fold of a pair: its position in its document, modulo [`FOLDS`] (neighbours fall in
+/// different folds).
 fn fold(p: &Pair) -> usize {
-    p.position.rem_euclid(2) as usize
+    p.position.rem_euclid(FOLDS as i64) as usize
 }
 
 /// A key for a text's normalised words (none for a text without words): FNV-1a over the words.
