@@ -21,6 +21,9 @@ use super::{Finding, Kind, Pair, Severity};
 
 /// `|δ|` of the length model above which one side is much shorter than the other.
 pub const OMISSION_DELTA: f64 = 2.0;
+/// `δ` above which the target is much longer than the source: translation into English
+/// spells out what Arabic implies, so a longer target needs a larger misfit.
+pub const ADDITION_DELTA: f64 = 3.0;
 /// Translation score (see [`Evidence::translation_score`]) under which the sides do not
 /// translate each other.
 pub const MISALIGNED_BELOW: f64 = 0.0;
@@ -30,14 +33,11 @@ const PRIOR_EVIDENCE: f64 = 0.5;
 /// Evidence of a number or name both sides share, as one word.
 const ANCHOR_EVIDENCE: f64 = 1.0;
 /// Word evidence at which a name counts as translated by the word model (the source makes the
-/// word about 10 times likelier than chance).
-const NAME_EXPLAINED: f64 = 1.7;
+/// word more likely than chance).
+const NAME_EXPLAINED: f64 = 0.5;
 /// Similarity of loose skeletons at which an English name and an Arabic word the word model
 /// does not translate count as the same name (Gwyneth and جوينيث: GNT and GNS).
 const LOOSE_NAME: f64 = 0.6;
-/// A name that occurs in two or more pairs of its document is at home there.
-const HOME_NAMES: bool = true;
-const KNOWN_NAMES: bool = true;
 /// Weight of the word model against chance, as in the aligner ([`crate::align::Config::mixture`]).
 const MIXTURE: f64 = 0.5;
 /// A word and the evidence the other side gives for it.
@@ -131,7 +131,17 @@ impl Evidence {
         }
         let (ls, lt) = (char_len(pair.source), char_len(pair.target));
         if let Some(doc) = models.document(pair.document) {
-            e.length_delta = Some(doc.length.delta(ls, lt));
+            // a headline is rendered freely: its length follows the aligner's wider normal
+            let english = match pair.target_lang {
+                Lang::En => pair.target,
+                Lang::Ar => pair.source,
+            };
+            let scale = if headline(english) {
+                crate::align::length::OUTLIER_SCALE
+            } else {
+                1.0
+            };
+            e.length_delta = Some(doc.length.delta(ls, lt) / scale);
             e.lengths = (ls, lt, ls * doc.length.ratio);
         }
         e.numbers = compare_numbers(pair.source, pair.target);
@@ -321,7 +331,7 @@ impl Evidence {
                     source,
                     target,
                 );
-            } else if delta > OMISSION_DELTA {
+            } else if delta > ADDITION_DELTA {
                 let target = self
                     .lexical
                     .as_ref()
@@ -469,10 +479,12 @@ fn compare_numbers(source: &str, target: &str) -> (Vec<Number>, Vec<Number>, usi
 
 /// The numbers differ when a number written in digits has no counterpart, or both sides have
 /// numbers without one. A number word alone on one side is not enough: Arabic says "two years"
-/// with a dual (`عامين`) and English "one of" where Arabic has no number.
+/// with a dual (`عامين`) and English "one of" where Arabic has no number; nor is an ordinal, a
+/// decade or the minutes of a time (`34th`, `1930s`, `04:00`), which Arabic writes in words.
 fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
-    let digits = |n: &[Number]| n.iter().any(|n| !n.in_words);
-    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
+    let digits = |n: &[Number]| n.iter().any(|n| !n.in_words && !n.loose);
+    let any = |n: &[Number]| n.iter().any(|n| !n.loose);
+    digits(source) || digits(target) || (any(source) && any(target))
 }
 
 /// The words of an English text as names are looked for: runs of letters and apostrophes,
@@ -513,6 +525,16 @@ pub fn english_words(text: &str) -> Vec<EnglishWord> {
         push(&mut out, s, text.len(), &mut initial);
     }
     out
+}
+
+/// An English headline in title case: most of its words capitalised.
+fn headline(english: &str) -> bool {
+    let words = english_words(english);
+    let capitalised = words
+        .iter()
+        .filter(|w| english[w.span.clone()].chars().next().is_some_and(char::is_uppercase))
+        .count();
+    words.len() >= 3 && 2 * capitalised > words.len()
 }
 
 /// A capitalised word of a few letters that is not all capitals (an acronym) nor a common word.
@@ -558,12 +580,7 @@ fn compare_names(
         Side::Source => &l.target,
     });
     // a headline in title case says nothing by its capitals
-    let words = english_words(english);
-    let capitalised = words
-        .iter()
-        .filter(|w| english[w.span.clone()].chars().next().is_some_and(char::is_uppercase))
-        .count();
-    if words.len() >= 3 && 2 * capitalised > words.len() {
+    if headline(english) {
         return (Vec::new(), side, 0);
     }
     // Arabic words the word model does not translate, as loose skeletons: where a name
@@ -588,6 +605,11 @@ fn compare_names(
         })
         .filter(|s| s.len() >= names::MIN_LEN)
         .collect();
+    let short_skeletons: Vec<String> = word_spans(arabic)
+        .iter()
+        .flat_map(|w| [names::arabic_skeleton(&w.norm), names::arabic_skeleton(stem(&w.norm))])
+        .filter(|s| s.len() >= 2)
+        .collect();
     let mut unmatched = Vec::new();
     let mut matched = 0;
     for w in english_words(english) {
@@ -606,6 +628,7 @@ fn compare_names(
         }
         let loose = loose_skeleton(&skeleton);
         let found = latin.iter().any(|l| *l == lower)
+            || adjective_of(word, &short_skeletons)
             || skeletons
                 .iter()
                 .any(|s| names::similarity(s, &skeleton) > 0.0)
@@ -616,17 +639,31 @@ fn compare_names(
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
             })
-            || HOME_NAMES && models.name_pairs(pair.document, &lower) >= 2;
-        // a word the model has never seen may be a name it cannot judge, or a word it never
-        // learnt: only a word it knows the translations of is missing its counterpart
-        let known = explained.is_none_or(|ws| ws.iter().any(|s| s.span.start == w.span.start));
+            || models.name_pairs(pair.document, &lower) >= 2;
+        let here = models.name_pairs(pair.document, &lower) >= 1;
+        let elsewhere = models.name_documents(&lower) > usize::from(here);
         if found {
             matched += 1;
-        } else if known || !KNOWN_NAMES {
+        } else if elsewhere {
             unmatched.push(w.span);
         }
     }
     (unmatched, side, matched)
+}
+
+/// An English adjective of a place whose stem is the Arabic name: `Korean` and `كوريا` (KR),
+/// `Scottish` and `الاسكتلندية` (SKT…).
+fn adjective_of(word: &str, arabic: &[String]) -> bool {
+    ["ian", "ean", "an", "ish", "ese", "i"]
+        .iter()
+        .filter_map(|suffix| word.strip_suffix(suffix))
+        .map(names::english_skeleton)
+        .filter(|e| e.len() >= 2)
+        .any(|e| {
+            arabic
+                .iter()
+                .any(|a| *a == e || (e.len() >= 3 && a.starts_with(&e)))
+        })
 }
 
 /// A skeleton with `Z` read as `S` (English writes `s` where Arabic hears `ز`: Jones, جونز) and

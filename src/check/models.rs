@@ -45,6 +45,10 @@ const RATIO_PRIOR_CHARS: f64 = 300.0;
 /// Pairs whose length misfit under the default model is larger are left out of the variance.
 const VARIANCE_FIT: f64 = 3.0;
 
+/// How many pairs' worth of weight the prior keeps when a variance is estimated: the default
+/// for the memory's, the memory's for a document's.
+const VARIANCE_PRIOR: f64 = 20.0;
+
 /// The length model of one document.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DocumentModel {
@@ -70,8 +74,8 @@ pub struct Models {
     casing: HashMap<String, (u32, u32)>,
     /// (document, capitalised English word in lower case) → pairs of the document holding it.
     names_in_document: HashMap<(String, String), u32>,
-    /// Arabic word (normalised, without clitics) → pairs holding it.
-    arabic_pairs: HashMap<String, u32>,
+    /// Capitalised English word (lower case) → documents holding it.
+    name_documents: HashMap<String, usize>,
 }
 
 impl Models {
@@ -95,7 +99,7 @@ impl Models {
             by_target: HashMap::new(),
             casing: HashMap::new(),
             names_in_document: HashMap::new(),
-            arabic_pairs: HashMap::new(),
+            name_documents: HashMap::new(),
         };
         // lengths of each document's translated pairs
         let mut lengths: HashMap<&str, Vec<(f64, f64)>> = HashMap::new();
@@ -121,17 +125,6 @@ impl Models {
                 models.by_target.entry(t).or_default().push((p.id, s));
             }
             for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
-                if lang == Lang::Ar {
-                    let mut seen: Vec<String> = word_spans(text)
-                        .into_iter()
-                        .map(|w| crate::text::normalize::stem(&w.norm).to_string())
-                        .collect();
-                    seen.sort_unstable();
-                    seen.dedup();
-                    for w in seen {
-                        *models.arabic_pairs.entry(w).or_default() += 1;
-                    }
-                }
                 if lang == Lang::En {
                     count_casing(text, &mut models.casing);
                     let mut seen: Vec<String> = Vec::new();
@@ -153,26 +146,47 @@ impl Models {
                 }
             }
         }
+        for (_, word) in models.names_in_document.keys() {
+            *models.name_documents.entry(word.clone()).or_default() += 1;
+        }
         let (all_s, all_t) = lengths
             .values()
             .flatten()
             .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
         let memory_ratio = LengthModel::for_totals(all_s, all_t).ratio;
-        for (doc, pairs) in lengths {
+        // each document's ratio, and the squared misfits of its pairs that fit the default
+        // model within VARIANCE_FIT
+        let mut fits: Vec<(&str, f64, Vec<f64>)> = Vec::new();
+        for (doc, pairs) in &lengths {
             let (s, t) = pairs.iter().fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
             let ratio = (t + RATIO_PRIOR_CHARS * memory_ratio) / (s + RATIO_PRIOR_CHARS);
             let start = LengthModel {
                 ratio,
                 variance: DEFAULT_VARIANCE,
             };
-            let fitting = pairs
+            let misfits = pairs
                 .iter()
-                .copied()
-                .filter(|&(s, t)| start.delta(s, t).abs() <= VARIANCE_FIT);
+                .filter(|&&(s, t)| start.delta(s, t).abs() <= VARIANCE_FIT)
+                .map(|&(s, t)| (t - ratio * s).powi(2) / ((s + t / ratio) / 2.0))
+                .filter(|m| m.is_finite())
+                .collect();
+            fits.push((doc, ratio, misfits));
+        }
+        // the memory's variance (the aligner's estimate: the default, worth VARIANCE_PRIOR
+        // pairs, and the misfits), then each document's, shrunk toward the memory's
+        let all: Vec<f64> = fits.iter().flat_map(|f| f.2.iter().copied()).collect();
+        let memory_variance = (VARIANCE_PRIOR * DEFAULT_VARIANCE + all.iter().sum::<f64>())
+            / (VARIANCE_PRIOR + all.len() as f64);
+        for (doc, ratio, misfits) in fits {
+            let variance = (VARIANCE_PRIOR * memory_variance + misfits.iter().sum::<f64>())
+                / (VARIANCE_PRIOR + misfits.len() as f64);
             models.documents.insert(
                 doc.to_string(),
                 DocumentModel {
-                    length: start.refined(fitting),
+                    length: LengthModel {
+                        ratio,
+                        variance: variance.max(0.1),
+                    },
                 },
             );
         }
@@ -261,9 +275,10 @@ impl Models {
             .unwrap_or(0)
     }
 
-    /// In how many pairs of the memory an Arabic word (normalised, without clitics) occurs.
-    pub fn arabic_pairs(&self, word: &str) -> u32 {
-        self.arabic_pairs.get(word).copied().unwrap_or(0)
+    /// In how many documents of the memory a word (lower case) is capitalised inside an English
+    /// sentence.
+    pub fn name_documents(&self, word: &str) -> usize {
+        self.name_documents.get(word).copied().unwrap_or(0)
     }
 
     /// What could not be checked, for the reader of a report.
@@ -330,3 +345,4 @@ fn count_casing(text: &str, casing: &mut HashMap<String, (u32, u32)>) {
         }
     }
 }
+

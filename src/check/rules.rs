@@ -30,7 +30,9 @@ pub fn check(pair: &Pair) -> Vec<Finding> {
     if let Some(message) = markup(pair.source_markup, pair.target_markup) {
         add(Kind::Markup, message, vec![], vec![]);
     }
-    if let Some((word, span)) = doubled_word(pair.target) {
+    if let Some((word, span)) = doubled_word(pair.target)
+        && !doubled_word(pair.source).is_some_and(|(w, _)| w.to_lowercase() == word.to_lowercase())
+    {
         add(
             Kind::DoubledWord,
             format!("'{word}' twice in a row in the target"),

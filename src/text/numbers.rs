@@ -51,6 +51,9 @@ pub struct Number {
     pub span: Range<usize>,
     /// Written in words only (`three`, `ثلاثة`, `مليون`), without digits.
     pub in_words: bool,
+    /// Written in a way the other language need not mirror: an ordinal (`34th`), a decade
+    /// (`1930s`), the minutes of a time (`04:00`).
+    pub loose: bool,
 }
 
 /// The numbers in `text`, in digits ([`numbers`]) or in words of either language, in order of
@@ -94,13 +97,41 @@ pub fn number_spans(text: &str) -> Vec<Number> {
                 value: v.to_string(),
                 span: w.span.start..end,
                 in_words: true,
+                loose: false,
             });
         }
         k = next;
     }
-    out.extend(digits);
+    out.extend(digits.into_iter().map(|n| read_around(text, n)));
     out.sort_by_key(|n| n.span.start);
     out
+}
+
+/// What the text around a number in digits says about it: a multiplier glued to it
+/// (`£11million`), an ordinal or decade suffix (`34th`, `1930s`), the minutes of a time.
+fn read_around(text: &str, mut n: Number) -> Number {
+    let after = &text[n.span.end..];
+    let glued: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    let lower = glued.to_lowercase();
+    if let Some(&(_, power)) = MULTIPLIERS
+        .iter()
+        .find(|(w, _)| w.len() > 2 && *w == lower)
+    {
+        n.value = shift(&n.value, power);
+        n.span.end += glued.len();
+    } else if matches!(lower.as_str(), "st" | "nd" | "rd" | "th" | "s") {
+        n.loose = true;
+    }
+    let before = &text[..n.span.start];
+    // a rank: No. 1, No 5, #3
+    let rank = before.trim_end();
+    if rank.ends_with("No.") || rank.ends_with("No") || rank.ends_with('#') {
+        n.loose = true;
+    }
+    if before.ends_with(':') && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+        n.loose = true;
+    }
+    n
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -238,6 +269,18 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
     }
     // في المئة, بالمئة, بالمائة: "percent"
     let bare = stem(word);
+    // tens and "one" with the article are ordinals (القرن العشرين, المرة الرابعة والثلاثين,
+    // الواحد والعشرين), and so is عشر after an ordinal (التاسع عشر)
+    let article = ["ال", "وال", "فال"].iter().any(|a| word.starts_with(a));
+    let tens_or_one = ARABIC_WORDS
+        .iter()
+        .any(|&(w, v)| w == bare && (v == 1 || (20..100).contains(&v)));
+    if article && tens_or_one {
+        return None;
+    }
+    if matches!(bare, "عشر" | "عشره") && before.is_some_and(|b| b.starts_with("ال")) {
+        return None;
+    }
     if matches!(bare, "مئه" | "مائه") && (before == Some("في") || word.starts_with("بال")) {
         return None;
     }
@@ -302,6 +345,7 @@ fn digit_numbers(text: &str) -> Vec<Number> {
                 value,
                 span: chars[start].0..span_end,
                 in_words: false,
+                loose: false,
             });
         }
         k = end;
@@ -454,6 +498,21 @@ mod tests {
         assert_eq!(values("آلاف المتظاهرين"), Vec::<String>::new());
         assert_eq!(values("thousands of protesters"), Vec::<String>::new());
         assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
+        // ordinals are not cardinals
+        assert_eq!(values("ثلاثينيات القرن العشرين"), Vec::<String>::new());
+        assert_eq!(values("القرن التاسع عشر والمرة الرابعة والثلاثين"), Vec::<String>::new());
+        assert_eq!(values("الرجال الثلاثة"), ["3"]);
+    }
+
+    #[test]
+    fn what_surrounds_digits_is_read() {
+        let n = number_spans("a £11million deal");
+        assert_eq!((n[0].value.as_str(), n[0].loose), ("11000000", false));
+        for text in ["his 34th start", "in the 1930s", "at 04:00 BST", "to be No.1"] {
+            let last = number_spans(text).pop().unwrap();
+            assert!(last.loose, "{text}");
+        }
+        assert!(!number_spans("about 26 people")[0].loose);
     }
 
     #[test]
