@@ -13,8 +13,8 @@ use crate::Lang;
 use crate::align::lexical::{Lexicon, english_stem};
 use crate::align::names;
 use crate::lang::is_arabic_letter;
-use crate::text::normalize::{stem, word_spans};
-use crate::text::numbers::{Number, number_spans};
+use crate::text::normalize::{Word, stem, word_spans};
+use crate::text::numbers::{Number, number_spans_of};
 
 use super::models::Models;
 use super::{Finding, Kind, Pair, Severity};
@@ -87,6 +87,22 @@ pub struct EnglishWord {
     pub initial: bool,
 }
 
+/// The words of both sides of a pair, normalised once for every check.
+#[derive(Clone, Debug, Default)]
+pub struct PairWords {
+    pub source: Vec<Word>,
+    pub target: Vec<Word>,
+}
+
+impl PairWords {
+    pub fn of(pair: &Pair) -> PairWords {
+        PairWords {
+            source: word_spans(pair.source),
+            target: word_spans(pair.target),
+        }
+    }
+}
+
 /// Everything the checks read about one pair.
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
@@ -113,8 +129,13 @@ pub struct Evidence {
 impl Evidence {
     /// Measures a pair.
     pub fn gather(pair: &Pair, models: &Models) -> Evidence {
+        Evidence::gather_with(pair, &PairWords::of(pair), models)
+    }
+
+    /// Measures a pair whose words are already known.
+    pub fn gather_with(pair: &Pair, words: &PairWords, models: &Models) -> Evidence {
         let mut e = Evidence {
-            inconsistent: models.inconsistent(pair),
+            inconsistent: models.inconsistent(pair, &words.source, &words.target),
             ..Evidence::default()
         };
         if pair.source.trim().is_empty() {
@@ -125,7 +146,7 @@ impl Evidence {
         if e.empty.is_some() {
             return e;
         }
-        e.untranslated = untranslated(pair);
+        e.untranslated = untranslated(pair, words);
         if e.untranslated.is_some() {
             return e;
         }
@@ -144,10 +165,10 @@ impl Evidence {
             e.length_delta = Some(doc.length.delta(ls, lt) / scale);
             e.lengths = (ls, lt, ls * doc.length.ratio);
         }
-        e.numbers = compare_numbers(pair.source, pair.target);
+        e.numbers = compare_numbers(pair, words);
         let lexicon = models.lexicon_for(pair);
-        let lexical = lexicon.map(|l| lexical(l, pair));
-        e.names = compare_names(pair, models, lexical.as_ref());
+        let lexical = lexicon.map(|l| lexical(l, pair, words));
+        e.names = compare_names(pair, words, models, lexical.as_ref());
         e.lexical = lexical;
         e
     }
@@ -443,7 +464,7 @@ pub fn in_source_script(pair: &Pair) -> bool {
 }
 
 /// Why the target looks untranslated: it is in the source's script, or it is the source.
-fn untranslated(pair: &Pair) -> Option<String> {
+fn untranslated(pair: &Pair, words: &PairWords) -> Option<String> {
     if in_source_script(pair) {
         let script = match pair.source_lang {
             Lang::Ar => "Arabic",
@@ -453,17 +474,17 @@ fn untranslated(pair: &Pair) -> Option<String> {
             "the target is written in the {script} script, like the source: it is not a translation"
         ));
     }
-    let words = |t: &str| -> Vec<String> { word_spans(t).into_iter().map(|w| w.norm).collect() };
-    let (s, t) = (words(pair.source), words(pair.target));
-    let has_letters = s.iter().any(|w| w.chars().any(char::is_alphabetic));
-    (has_letters && s == t).then(|| "the target is the source, unchanged".to_string())
+    let (s, t) = (&words.source, &words.target);
+    let has_letters = s.iter().any(|w| w.norm.chars().any(char::is_alphabetic));
+    let same = s.len() == t.len() && s.iter().zip(t).all(|(a, b)| a.norm == b.norm);
+    (has_letters && same).then(|| "the target is the source, unchanged".to_string())
 }
 
 /// The numbers of each side without a counterpart on the other (by value), and how many
 /// matched.
-fn compare_numbers(source: &str, target: &str) -> (Vec<Number>, Vec<Number>, usize) {
-    let mut s = number_spans(source);
-    let mut t = number_spans(target);
+fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>, usize) {
+    let mut s = number_spans_of(pair.source, &words.source);
+    let mut t = number_spans_of(pair.target, &words.target);
     let mut matched = 0;
     s.retain(|n| {
         if let Some(k) = t.iter().position(|m| m.value == n.value) {
@@ -529,7 +550,10 @@ pub fn english_words(text: &str) -> Vec<EnglishWord> {
 
 /// An English headline in title case: most of its words capitalised.
 fn headline(english: &str) -> bool {
-    let words = english_words(english);
+    headline_of(english, &english_words(english))
+}
+
+fn headline_of(english: &str, words: &[EnglishWord]) -> bool {
     let capitalised = words
         .iter()
         .filter(|w| english[w.span.clone()].chars().next().is_some_and(char::is_uppercase))
@@ -557,20 +581,20 @@ fn name_like(word: &str) -> bool {
 /// a capitalised word at the start of a sentence that the memory never capitalises elsewhere.
 fn compare_names(
     pair: &Pair,
+    words: &PairWords,
     models: &Models,
     lexical: Option<&Lexical>,
 ) -> (Vec<Range<usize>>, Side, usize) {
-    let (english, arabic, side) = match (pair.source_lang, pair.target_lang) {
-        (Lang::Ar, Lang::En) => (pair.target, pair.source, Side::Target),
-        (Lang::En, Lang::Ar) => (pair.source, pair.target, Side::Source),
+    let (english, arabic_words, side) = match (pair.source_lang, pair.target_lang) {
+        (Lang::Ar, Lang::En) => (pair.target, &words.source, Side::Target),
+        (Lang::En, Lang::Ar) => (pair.source, &words.target, Side::Source),
         _ => return (Vec::new(), Side::Target, 0),
     };
-    let skeletons = names::arabic_names(arabic);
-    let latin: Vec<String> = arabic
-        .split(|c: char| !c.is_alphanumeric() || is_arabic_letter(c))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    // a headline in title case says nothing by its capitals
+    let english_list = english_words(english);
+    if headline_of(english, &english_list) {
+        return (Vec::new(), side, 0);
+    }
     let explained = lexical.map(|l| match side {
         Side::Target => &l.target,
         Side::Source => &l.source,
@@ -579,40 +603,10 @@ fn compare_names(
         Side::Target => &l.source,
         Side::Source => &l.target,
     });
-    // a headline in title case says nothing by its capitals
-    if headline(english) {
-        return (Vec::new(), side, 0);
-    }
-    // Arabic words the word model does not translate, as loose skeletons: where a name
-    // transliterated unusually hides
-    let orphan_words: Vec<_> = word_spans(arabic)
-        .into_iter()
-        .filter(|w| w.norm.chars().any(is_arabic_letter))
-        .filter(|w| {
-            !arabic_scores.is_some_and(|ws| {
-                ws.iter()
-                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
-            })
-        })
-        .collect();
-    let orphans: Vec<String> = orphan_words
-        .iter()
-        .flat_map(|w| {
-            [
-                loose_skeleton(&names::arabic_skeleton(&w.norm)),
-                loose_skeleton(&names::arabic_skeleton(stem(&w.norm))),
-            ]
-        })
-        .filter(|s| s.len() >= names::MIN_LEN)
-        .collect();
-    let short_skeletons: Vec<String> = word_spans(arabic)
-        .iter()
-        .flat_map(|w| [names::arabic_skeleton(&w.norm), names::arabic_skeleton(stem(&w.norm))])
-        .filter(|s| s.len() >= 2)
-        .collect();
+    let arabic = std::cell::OnceCell::new();
     let mut unmatched = Vec::new();
     let mut matched = 0;
-    for w in english_words(english) {
+    for w in english_list {
         let word = &english[w.span.clone()];
         if !name_like(word) {
             continue;
@@ -626,29 +620,84 @@ fn compare_names(
         if skeleton.len() < names::MIN_LEN {
             continue;
         }
-        let loose = loose_skeleton(&skeleton);
-        let found = latin.iter().any(|l| *l == lower)
-            || adjective_of(word, &short_skeletons)
-            || skeletons
+        let a: &ArabicNames = arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores));
+        let here = models.name_pairs(pair.document, &lower);
+        let found = here >= 2
+            || a.latin.iter().any(|l| *l == lower)
+            || adjective_of(word, &a.short)
+            || a.skeletons
                 .iter()
                 .any(|s| names::similarity(s, &skeleton) > 0.0)
-            || orphans
-                .iter()
-                .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
             || explained.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
-            })
-            || models.name_pairs(pair.document, &lower) >= 2;
-        let here = models.name_pairs(pair.document, &lower) >= 1;
-        let elsewhere = models.name_documents(&lower) > usize::from(here);
+            });
         if found {
             matched += 1;
-        } else if elsewhere {
+            continue;
+        }
+        // only a name the memory capitalises in another document can be a wrong one from there
+        let elsewhere = models.name_documents(&lower) > usize::from(here >= 1);
+        if !elsewhere {
+            continue;
+        }
+        let loose = loose_skeleton(&skeleton);
+        if a.orphans
+            .iter()
+            .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
+        {
+            matched += 1;
+        } else {
             unmatched.push(w.span);
         }
     }
     (unmatched, side, matched)
+}
+
+/// The Arabic side's words as names are compared with them.
+struct ArabicNames<'w> {
+    /// Skeletons of every word, whole and without clitics (as [`names::arabic_names`]).
+    skeletons: Vec<String>,
+    /// The same, down to two consonants, for adjectives of places.
+    short: Vec<String>,
+    /// Loose skeletons of the words the word model does not translate: where a name
+    /// transliterated unusually hides.
+    orphans: Vec<String>,
+    /// Words in Latin letters.
+    latin: Vec<&'w str>,
+}
+
+impl<'w> ArabicNames<'w> {
+    fn of(words: &'w [Word], scores: Option<&Vec<WordScore>>) -> ArabicNames<'w> {
+        let mut out = ArabicNames {
+            skeletons: Vec::new(),
+            short: Vec::new(),
+            orphans: Vec::new(),
+            latin: words
+                .iter()
+                .filter(|w| w.norm.is_ascii())
+                .map(|w| w.norm.as_str())
+                .collect(),
+        };
+        for w in words.iter().filter(|w| w.norm.chars().any(is_arabic_letter)) {
+            let explained = scores.is_some_and(|ws| {
+                ws.iter()
+                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+            });
+            for skeleton in [names::arabic_skeleton(&w.norm), names::arabic_skeleton(stem(&w.norm))] {
+                if !explained && skeleton.len() >= names::MIN_LEN {
+                    out.orphans.push(loose_skeleton(&skeleton));
+                }
+                if skeleton.len() >= names::MIN_LEN {
+                    out.skeletons.push(skeleton.clone());
+                }
+                if skeleton.len() >= 2 {
+                    out.short.push(skeleton);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// An English adjective of a place whose stem is the Arabic name: `Korean` and `كوريا` (KR),
@@ -662,7 +711,7 @@ fn adjective_of(word: &str, arabic: &[String]) -> bool {
         .any(|e| {
             arabic
                 .iter()
-                .any(|a| *a == e || (e.len() >= 3 && a.starts_with(&e)))
+                .any(|a| *a == e || (e.len() >= 3 && a.starts_with(e.as_str())))
         })
 }
 
@@ -688,12 +737,12 @@ struct Token {
 /// The words of a text as [`crate::align::lexical::tokens`] makes them, with their spans and
 /// their ids in `vocab`.
 fn tokens(
-    text: &str,
+    words: &[Word],
     lang: Lang,
     ids: &std::collections::HashMap<String, u32>,
 ) -> Vec<Token> {
-    word_spans(text)
-        .into_iter()
+    words
+        .iter()
         .filter_map(|w| {
             let form = match lang {
                 Lang::Ar => stem(&w.norm),
@@ -702,16 +751,16 @@ fn tokens(
             let keep = form.chars().count() > 1 || form.chars().all(|c| c.is_ascii_digit());
             keep.then(|| Token {
                 id: ids.get(form).copied(),
-                span: w.span,
+                span: w.span.clone(),
             })
         })
         .collect()
 }
 
 /// Each known word's evidence, in both directions (Model 1 with the aligner's mixture).
-fn lexical(lexicon: &Lexicon, pair: &Pair) -> Lexical {
-    let source = tokens(pair.source, pair.source_lang, &lexicon.src.ids);
-    let target = tokens(pair.target, pair.target_lang, &lexicon.tgt.ids);
+fn lexical(lexicon: &Lexicon, pair: &Pair, words: &PairWords) -> Lexical {
+    let source = tokens(&words.source, pair.source_lang, &lexicon.src.ids);
+    let target = tokens(&words.target, pair.target_lang, &lexicon.tgt.ids);
     let score = |given: &[Token], words: &[Token], table: &crate::align::lexical::Table| {
         let norm = (given.len() + 1) as f64;
         let rows: Vec<&[(u32, f32)]> = std::iter::once(0u32)

@@ -232,9 +232,10 @@ impl<'a> Pair<'a> {
 
 /// Runs every check on one pair; findings come in the order of [`Kind::ALL`].
 pub fn check_pair(pair: &Pair, models: &Models) -> Vec<Finding> {
-    let evidence = Evidence::gather(pair, models);
+    let words = evidence::PairWords::of(pair);
+    let evidence = Evidence::gather_with(pair, &words, models);
     let mut out = evidence.findings(pair, models);
-    out.extend(rules::check(pair));
+    out.extend(rules::check(pair, &words));
     out.sort_by_key(|f| f.kind);
     out
 }

@@ -25,7 +25,7 @@ use crate::align::Config;
 use crate::align::length::{DEFAULT_VARIANCE, LengthModel};
 use crate::align::lexical::Lexicon;
 use crate::store::Status;
-use crate::text::normalize::word_spans;
+use crate::text::normalize::{Word, word_spans};
 
 use super::Pair;
 use super::evidence::{char_len, in_source_script};
@@ -33,11 +33,15 @@ use super::evidence::{char_len, in_source_script};
 /// Fewest trusted pairs a fold needs before its word model is used.
 pub const MIN_TRAINING: usize = 100;
 
-/// Folds of the trusted pairs: each pair is judged by a model trained on the other folds.
-pub const FOLDS: usize = 4;
+/// The trusted pairs are split in four folds up to this many, in two above (where each model
+/// still has more pairs than it samples): each pair is judged by a model trained on the other
+/// folds.
+const FOUR_FOLDS_UP_TO: usize = 20_000;
 
-/// Most pairs a word model is trained on (sampled evenly), as in the aligner.
-const MAX_TRAINING: usize = 10_000;
+/// Most pairs a word model is trained on (sampled evenly). The aligner trains one model on up
+/// to 10,000; the checks train four, and 4,000 pairs each keep their training within twice the
+/// aligner's on a large memory.
+const MAX_TRAINING: usize = 4_000;
 
 /// Characters of the memory's ratio a document's own ratio is shrunk toward.
 const RATIO_PRIOR_CHARS: f64 = 300.0;
@@ -64,6 +68,8 @@ pub struct Models {
     documents: HashMap<String, DocumentModel>,
     /// The language pair the word models are for (the memory's most common one).
     langs: (Lang, Lang),
+    /// How many folds the trusted pairs are split in.
+    folds: usize,
     /// Trusted pairs, each with its fold.
     training: Vec<(String, String, usize)>,
     /// Model `k` is trained on every fold but `k`, and judges the pairs of fold `k`.
@@ -73,7 +79,7 @@ pub struct Models {
     /// English word (lower case) → (times capitalised inside a sentence, times in lower case).
     casing: HashMap<String, (u32, u32)>,
     /// (document, capitalised English word in lower case) → pairs of the document holding it.
-    names_in_document: HashMap<(String, String), u32>,
+    names_in_document: HashMap<String, HashMap<String, u32>>,
     /// Capitalised English word (lower case) → documents holding it.
     name_documents: HashMap<String, usize>,
 }
@@ -90,64 +96,35 @@ impl Models {
             .into_iter()
             .max_by_key(|&(l, n)| (n, l == (Lang::Ar, Lang::En)))
             .map_or((Lang::Ar, Lang::En), |(l, _)| l);
+        // the pairs are read in two halves, one a core, then put together
+        let (first, second) = pairs.split_at(pairs.len() / 2);
+        let (mut scan, other) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| Scan::of(second, langs));
+            (Scan::of(first, langs), other.join().expect("model thread"))
+        });
+        scan.merge(other);
+        let folds = if scan.training.len() <= FOUR_FOLDS_UP_TO { 4 } else { 2 };
         let mut models = Models {
             documents: HashMap::new(),
             langs,
-            training: Vec::new(),
-            lexicons: (0..FOLDS).map(|_| OnceLock::new()).collect(),
-            by_source: HashMap::new(),
-            by_target: HashMap::new(),
-            casing: HashMap::new(),
-            names_in_document: HashMap::new(),
+            folds,
+            training: scan
+                .training
+                .into_iter()
+                .map(|(s, t, position)| (s, t, position.rem_euclid(folds as i64) as usize))
+                .collect(),
+            lexicons: (0..folds).map(|_| OnceLock::new()).collect(),
+            by_source: scan.by_source,
+            by_target: scan.by_target,
+            casing: scan.casing,
+            names_in_document: scan.names_in_document,
             name_documents: HashMap::new(),
         };
-        // lengths of each document's translated pairs
-        let mut lengths: HashMap<&str, Vec<(f64, f64)>> = HashMap::new();
-        for p in pairs {
-            let translated = !p.source.trim().is_empty()
-                && !p.target.trim().is_empty()
-                && !in_source_script(p);
-            if translated {
-                lengths
-                    .entry(p.document)
-                    .or_default()
-                    .push((char_len(p.source), char_len(p.target)));
+        let lengths = scan.lengths;
+        for words in models.names_in_document.values() {
+            for word in words.keys() {
+                *models.name_documents.entry(word.clone()).or_default() += 1;
             }
-            if translated && p.source_lang == langs.0 && p.target_lang == langs.1 && trusted(p)
-            {
-                models
-                    .training
-                    .push((p.source.to_string(), p.target.to_string(), fold(p)));
-            }
-            let (s, t) = (text_key(p.source), text_key(p.target));
-            if let (Some(s), Some(t)) = (s, t) {
-                models.by_source.entry(s).or_default().push((p.id, t));
-                models.by_target.entry(t).or_default().push((p.id, s));
-            }
-            for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
-                if lang == Lang::En {
-                    count_casing(text, &mut models.casing);
-                    let mut seen: Vec<String> = Vec::new();
-                    for w in super::evidence::english_words(text) {
-                        let word = &text[w.span];
-                        if word.chars().next().is_some_and(char::is_uppercase) {
-                            let lower = word.to_lowercase();
-                            if !seen.contains(&lower) {
-                                seen.push(lower);
-                            }
-                        }
-                    }
-                    for word in seen {
-                        *models
-                            .names_in_document
-                            .entry((p.document.to_string(), word))
-                            .or_default() += 1;
-                    }
-                }
-            }
-        }
-        for (_, word) in models.names_in_document.keys() {
-            *models.name_documents.entry(word.clone()).or_default() += 1;
         }
         let (all_s, all_t) = lengths
             .values()
@@ -195,10 +172,10 @@ impl Models {
 
     /// Trains the word models the given pairs will need, now (each uses both cores).
     pub fn prepare_for<'p>(&self, pairs: impl IntoIterator<Item = &'p Pair<'p>>) {
-        let mut needed = [false; FOLDS];
+        let mut needed = vec![false; self.folds];
         for p in pairs {
             if (p.source_lang, p.target_lang) == self.langs {
-                needed[fold(p)] = true;
+                needed[self.fold(p)] = true;
             }
         }
         for (k, need) in needed.into_iter().enumerate() {
@@ -219,7 +196,13 @@ impl Models {
         if (pair.source_lang, pair.target_lang) != self.langs {
             return None;
         }
-        self.fold_lexicon(fold(pair))
+        self.fold_lexicon(self.fold(pair))
+    }
+
+    /// The fold of a pair: its position in its document, modulo the number of folds
+    /// (neighbours fall in different folds).
+    fn fold(&self, p: &Pair) -> usize {
+        p.position.rem_euclid(self.folds as i64) as usize
     }
 
     fn fold_lexicon(&self, k: usize) -> Option<&Lexicon> {
@@ -244,9 +227,10 @@ impl Models {
     }
 
     /// The other units whose source is the same as this pair's after normalisation but whose
-    /// target is not, and those whose target is the same but whose source is not.
-    pub fn inconsistent(&self, pair: &Pair) -> (Vec<i64>, Vec<i64>) {
-        let (Some(s), Some(t)) = (text_key(pair.source), text_key(pair.target)) else {
+    /// target is not, and those whose target is the same but whose source is not (given the
+    /// words of the pair's two sides).
+    pub fn inconsistent(&self, pair: &Pair, source: &[Word], target: &[Word]) -> (Vec<i64>, Vec<i64>) {
+        let (Some(s), Some(t)) = (words_key(source), words_key(target)) else {
             return (Vec::new(), Vec::new());
         };
         let others = |index: &KeyIndex, key: u64, other: u64| -> Vec<i64> {
@@ -270,7 +254,8 @@ impl Models {
     /// In how many pairs of a document a capitalised English word (given in lower case) occurs.
     pub fn name_pairs(&self, document: &str, word: &str) -> u32 {
         self.names_in_document
-            .get(&(document.to_string(), word.to_string()))
+            .get(document)
+            .and_then(|d| d.get(word))
             .copied()
             .unwrap_or(0)
     }
@@ -294,6 +279,115 @@ impl Models {
     }
 }
 
+/// What one pass over (a part of) the memory's pairs collects for the models.
+#[derive(Default)]
+struct Scan<'p> {
+    /// Characters of each side of each document's translated pairs.
+    lengths: HashMap<&'p str, Vec<(f64, f64)>>,
+    /// Trusted pairs with their position in their document.
+    training: Vec<(String, String, i64)>,
+    by_source: KeyIndex,
+    by_target: KeyIndex,
+    casing: HashMap<String, (u32, u32)>,
+    names_in_document: HashMap<String, HashMap<String, u32>>,
+}
+
+impl<'p> Scan<'p> {
+    fn of(pairs: &[Pair<'p>], langs: (Lang, Lang)) -> Scan<'p> {
+        let mut scan = Scan::default();
+        for p in pairs {
+            let translated = !p.source.trim().is_empty()
+                && !p.target.trim().is_empty()
+                && !in_source_script(p);
+            if translated {
+                scan.lengths
+                    .entry(p.document)
+                    .or_default()
+                    .push((char_len(p.source), char_len(p.target)));
+            }
+            if translated && (p.source_lang, p.target_lang) == langs && trusted(p) {
+                scan.training
+                    .push((p.source.to_string(), p.target.to_string(), p.position));
+            }
+            let (s, t) = (text_key(p.source), text_key(p.target));
+            if let (Some(s), Some(t)) = (s, t) {
+                scan.by_source.entry(s).or_default().push((p.id, t));
+                scan.by_target.entry(t).or_default().push((p.id, s));
+            }
+            for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
+                if lang == Lang::En {
+                    scan.english(p.document, text);
+                }
+            }
+        }
+        scan
+    }
+
+    /// Counts how an English text capitalises its words, and which it capitalises.
+    fn english(&mut self, document: &str, text: &str) {
+        let mut seen: Vec<String> = Vec::new();
+        for w in super::evidence::english_words(text) {
+            let word = &text[w.span];
+            let Some(first) = word.chars().next() else {
+                continue;
+            };
+            let lower = word.to_lowercase();
+            if !w.initial {
+                let entry = match self.casing.get_mut(&lower) {
+                    Some(e) => e,
+                    None => self.casing.entry(lower.clone()).or_default(),
+                };
+                if first.is_uppercase() {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
+            if first.is_uppercase() && !seen.contains(&lower) {
+                seen.push(lower);
+            }
+        }
+        if seen.is_empty() {
+            return;
+        }
+        let counts = match self.names_in_document.get_mut(document) {
+            Some(d) => d,
+            None => self
+                .names_in_document
+                .entry(document.to_string())
+                .or_default(),
+        };
+        for word in seen {
+            *counts.entry(word).or_default() += 1;
+        }
+    }
+
+    /// Adds what another part of the memory collected (the part after this one).
+    fn merge(&mut self, other: Scan<'p>) {
+        for (doc, lengths) in other.lengths {
+            self.lengths.entry(doc).or_default().extend(lengths);
+        }
+        self.training.extend(other.training);
+        for (key, units) in other.by_source {
+            self.by_source.entry(key).or_default().extend(units);
+        }
+        for (key, units) in other.by_target {
+            self.by_target.entry(key).or_default().extend(units);
+        }
+        for (word, (a, b)) in other.casing {
+            let e = self.casing.entry(word).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+        for (doc, words) in other.names_in_document {
+            let counts = self.names_in_document.entry(doc).or_default();
+            for (word, n) in words {
+                *counts.entry(word).or_default() += n;
+            }
+        }
+    }
+}
+
 /// A pair the word models may learn from.
 fn trusted(p: &Pair) -> bool {
     match p.status {
@@ -303,15 +397,15 @@ fn trusted(p: &Pair) -> bool {
     }
 }
 
-/// The fold of a pair: its position in its document, modulo [`FOLDS`] (neighbours fall in
-/// different folds).
-fn fold(p: &Pair) -> usize {
-    p.position.rem_euclid(FOLDS as i64) as usize
-}
+
 
 /// A key for a text's normalised words (none for a text without words): FNV-1a over the words.
 pub fn text_key(text: &str) -> Option<u64> {
-    let words = word_spans(text);
+    words_key(&word_spans(text))
+}
+
+/// [`text_key`] of a text's words.
+pub fn words_key(words: &[Word]) -> Option<u64> {
     if words.is_empty() {
         return None;
     }
@@ -325,24 +419,3 @@ pub fn text_key(text: &str) -> Option<u64> {
     }
     Some(hash)
 }
-
-/// Counts, for each word of an English text that does not start a sentence, whether it is
-/// capitalised.
-fn count_casing(text: &str, casing: &mut HashMap<String, (u32, u32)>) {
-    for w in super::evidence::english_words(text) {
-        if w.initial {
-            continue;
-        }
-        let word = &text[w.span.clone()];
-        let Some(first) = word.chars().next() else {
-            continue;
-        };
-        let entry = casing.entry(word.to_lowercase()).or_default();
-        if first.is_uppercase() {
-            entry.0 += 1;
-        } else {
-            entry.1 += 1;
-        }
-    }
-}
-

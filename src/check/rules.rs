@@ -6,10 +6,11 @@
 use std::ops::Range;
 
 use super::{Finding, Kind, Pair};
-use crate::text::normalize::word_spans;
+use super::evidence::PairWords;
+use crate::text::normalize::Word;
 
 /// Runs the form checks on a pair.
-pub fn check(pair: &Pair) -> Vec<Finding> {
+pub fn check(pair: &Pair, words: &PairWords) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut add = |kind: Kind, message: String, source, target| {
         out.push(Finding {
@@ -30,8 +31,9 @@ pub fn check(pair: &Pair) -> Vec<Finding> {
     if let Some(message) = markup(pair.source_markup, pair.target_markup) {
         add(Kind::Markup, message, vec![], vec![]);
     }
-    if let Some((word, span)) = doubled_word(pair.target)
-        && !doubled_word(pair.source).is_some_and(|(w, _)| w.to_lowercase() == word.to_lowercase())
+    if let Some((word, span)) = doubled_word(pair.target, &words.target)
+        && !doubled_word(pair.source, &words.source)
+            .is_some_and(|(w, _)| w.to_lowercase() == word.to_lowercase())
     {
         add(
             Kind::DoubledWord,
@@ -148,8 +150,7 @@ fn markup(source: Option<&str>, target: Option<&str>) -> Option<String> {
 const MAY_REPEAT: &[&str] = &["had", "that", "is", "في", "ما", "من"];
 
 /// The same word twice in a row (after normalisation), with only spaces between.
-fn doubled_word(text: &str) -> Option<(String, Range<usize>)> {
-    let words = word_spans(text);
+fn doubled_word(text: &str, words: &[Word]) -> Option<(String, Range<usize>)> {
     words.windows(2).find_map(|w| {
         let between = &text[w[0].span.end..w[1].span.start];
         let same = w[0].norm == w[1].norm
@@ -217,6 +218,11 @@ mod tests {
         assert!(markup(s, s).is_none());
         assert!(markup(s, None).is_some());
         assert!(markup(None, None).is_none());
+    }
+
+    #[test]
+    fn doubled_word(text: &str) -> Option<(String, Range<usize>)> {
+        super::doubled_word(text, &crate::text::normalize::word_spans(text))
     }
 
     #[test]

@@ -11,7 +11,10 @@
 
 use std::ops::Range;
 
-use super::normalize::{stem, word_spans};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::normalize::{Word, stem, word_spans};
 
 /// Multiplier words and the power of ten they stand for.
 const MULTIPLIERS: &[(&str, u32)] = &[
@@ -65,8 +68,12 @@ pub struct Number {
 /// `مليار`, and the plurals `آلاف`, `ملايين`, `مليارات` after a number (`ثلاثة آلاف` = 3000; alone
 /// they are no number). `في المئة` and `بالمئة` are "percent", not 100.
 pub fn number_spans(text: &str) -> Vec<Number> {
+    number_spans_of(text, &word_spans(text))
+}
+
+/// [`number_spans`] for a text whose words ([`word_spans`]) are already known.
+pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
     let digits = digit_numbers(text);
-    let words = word_spans(text);
     let mut out: Vec<Number> = Vec::new();
     let mut k = 0;
     while k < words.len() {
@@ -258,6 +265,12 @@ const PLURAL_MULTIPLIERS: &[(&str, u32)] = &[
 
 /// The value of a normalised word, if it is a number word; `before` is the word before it.
 fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
+    static TABLE: OnceLock<HashMap<&'static str, u64>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| ENGLISH_WORDS.iter().chain(ARABIC_WORDS).copied().collect());
+    let bare = stem(word);
+    if !table.contains_key(word) && !table.contains_key(bare) && multiplier_word(word).is_none() {
+        return None;
+    }
     if let Some(&(_, v)) = ENGLISH_WORDS.iter().find(|(w, _)| *w == word) {
         return Some(WordValue::Plain(v));
     }
@@ -268,7 +281,6 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
         return None;
     }
     // في المئة, بالمئة, بالمائة: "percent"
-    let bare = stem(word);
     // tens and "one" with the article are ordinals (القرن العشرين, المرة الرابعة والثلاثين,
     // الواحد والعشرين), and so is عشر after an ordinal (التاسع عشر)
     let article = ["ال", "وال", "فال"].iter().any(|a| word.starts_with(a));
