@@ -220,7 +220,6 @@ mod tests {
         assert!(markup(None, None).is_none());
     }
 
-    #[test]
     fn doubled_word(text: &str) -> Option<(String, Range<usize>)> {
         super::doubled_word(text, &crate::text::normalize::word_spans(text))
     }
