@@ -66,7 +66,12 @@ impl Lexical {
         if n == 0 {
             return 0.0;
         }
-        let sum: f64 = self.source.iter().chain(&self.target).map(|w| w.evidence).sum();
+        let sum: f64 = self
+            .source
+            .iter()
+            .chain(&self.target)
+            .map(|w| w.evidence)
+            .sum();
         sum / n as f64
     }
 }
@@ -224,7 +229,7 @@ impl Evidence {
                     unit_list(same_target)
                 ),
                 vec![],
-                vec![0..pair.target.len()],
+                whole(pair.target),
             );
         }
         let mut add = |kind: Kind, message: String, source: Vec<Range<usize>>, target| {
@@ -242,7 +247,9 @@ impl Evidence {
         {
             add(
                 Kind::LowScore,
-                format!("the aligner's score is {score:.2}: it saw a real alternative to this pair"),
+                format!(
+                    "the aligner's score is {score:.2}: it saw a real alternative to this pair"
+                ),
                 vec![],
                 vec![],
             );
@@ -254,7 +261,7 @@ impl Evidence {
                     "the same source has another translation in {}",
                     unit_list(same_source)
                 ),
-                vec![0..pair.source.len()],
+                whole(pair.source),
                 vec![],
             );
         }
@@ -264,7 +271,7 @@ impl Evidence {
                     Kind::Empty,
                     "the source is empty: the target has nothing to translate".into(),
                     vec![],
-                    vec![0..pair.target.len()],
+                    whole(pair.target),
                 );
                 return out;
             }
@@ -272,7 +279,7 @@ impl Evidence {
                 add(
                     Kind::Empty,
                     "the target is empty: the source is not translated".into(),
-                    vec![0..pair.source.len()],
+                    whole(pair.source),
                     vec![],
                 );
                 return out;
@@ -280,12 +287,7 @@ impl Evidence {
             None => {}
         }
         if let Some(why) = &self.untranslated {
-            add(
-                Kind::Untranslated,
-                why.clone(),
-                vec![],
-                vec![0..pair.target.len()],
-            );
+            add(Kind::Untranslated, why.clone(), vec![], whole(pair.target));
             return out;
         }
         let (ns, nt, _) = &self.numbers;
@@ -332,8 +334,8 @@ impl Evidence {
                     explained(&lexical.source),
                     lexical.source.len()
                 ),
-                vec![0..pair.source.len()],
-                vec![0..pair.target.len()],
+                whole(pair.source),
+                whole(pair.target),
             );
         }
         if let Some(delta) = self.length_delta {
@@ -397,6 +399,11 @@ impl Evidence {
     }
 }
 
+/// A span of all of a text.
+fn whole(text: &str) -> Vec<Range<usize>> {
+    std::iter::once(0..text.len()).collect()
+}
+
 /// `#3, #17 and #20` (at most five, then "and N more").
 fn unit_list(ids: &[i64]) -> String {
     let shown: Vec<String> = ids.iter().take(5).map(|id| format!("#{id}")).collect();
@@ -423,7 +430,9 @@ fn unexplained_run(words: &[WordScore]) -> Vec<Range<usize>> {
         }
     }
     match best {
-        Some((a, b)) if b - a >= 3 => vec![words[a].span.start..words[b - 1].span.end],
+        Some((a, b)) if b - a >= 3 => {
+            std::iter::once(words[a].span.start..words[b - 1].span.end).collect()
+        }
         _ => vec![],
     }
 }
@@ -432,7 +441,9 @@ fn unexplained_run(words: &[WordScore]) -> Vec<Range<usize>> {
 /// [`crate::align::features::extract`]): not whitespace, harakat or tatweel.
 pub fn char_len(text: &str) -> f64 {
     text.chars()
-        .filter(|&c| !c.is_whitespace() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'))
+        .filter(|&c| {
+            !c.is_whitespace() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+        })
         .count() as f64
 }
 
@@ -501,11 +512,12 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
 /// The numbers differ when a number written in digits has no counterpart, or both sides have
 /// numbers without one. A number word alone on one side is not enough: Arabic says "two years"
 /// with a dual (`عامين`) and English "one of" where Arabic has no number; nor is an ordinal, a
-/// decade or the minutes of a time (`34th`, `1930s`, `04:00`), which Arabic writes in words.
+/// decade or the minutes of a time (`34th`, `1930s`, `04:00`), which Arabic may write in words
+/// or leave out — unless the other side has a number without a counterpart too (`12:55` and
+/// `12:50`).
 fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
     let digits = |n: &[Number]| n.iter().any(|n| !n.in_words && !n.loose);
-    let any = |n: &[Number]| n.iter().any(|n| !n.loose);
-    digits(source) || digits(target) || (any(source) && any(target))
+    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
 }
 
 /// The words of an English text as names are looked for: runs of letters and apostrophes,
@@ -556,13 +568,18 @@ fn headline(english: &str) -> bool {
 fn headline_of(english: &str, words: &[EnglishWord]) -> bool {
     let capitalised = words
         .iter()
-        .filter(|w| english[w.span.clone()].chars().next().is_some_and(char::is_uppercase))
+        .filter(|w| {
+            english[w.span.clone()]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
         .count();
     words.len() >= 3 && 2 * capitalised > words.len()
 }
 
 /// A capitalised word of a few letters that is not all capitals (an acronym) nor a common word.
-fn name_like(word: &str) -> bool {
+pub(crate) fn name_like(word: &str) -> bool {
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -604,6 +621,7 @@ fn compare_names(
         Side::Source => &l.target,
     });
     let arabic = std::cell::OnceCell::new();
+    let leftover = std::cell::OnceCell::new();
     let mut unmatched = Vec::new();
     let mut matched = 0;
     for w in english_list {
@@ -623,11 +641,7 @@ fn compare_names(
         let a: &ArabicNames = arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores));
         let here = models.name_pairs(pair.document, &lower);
         let found = here >= 2
-            || a.latin.iter().any(|l| *l == lower)
-            || adjective_of(word, &a.short)
-            || a.skeletons
-                .iter()
-                .any(|s| names::similarity(s, &skeleton) > 0.0)
+            || transliterated(word, a)
             || explained.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
@@ -636,9 +650,15 @@ fn compare_names(
             matched += 1;
             continue;
         }
-        // only a name the memory capitalises in another document can be a wrong one from there
+        // only a name the memory capitalises in another document can be a wrong one from
+        // there; and either the memory transliterates it there (a name, not a word
+        // translated), or the Arabic here has a name the memory knows that no English word
+        // here accounts for (the one it replaced)
         let elsewhere = models.name_documents(&lower) > usize::from(here >= 1);
-        if !elsewhere {
+        if !elsewhere
+            || models.transliterated(&lower) == 0
+                && !*leftover.get_or_init(|| leftover_name(english, a, models))
+        {
             continue;
         }
         let loose = loose_skeleton(&skeleton);
@@ -655,7 +675,7 @@ fn compare_names(
 }
 
 /// The Arabic side's words as names are compared with them.
-struct ArabicNames<'w> {
+pub(crate) struct ArabicNames<'w> {
     /// Skeletons of every word, whole and without clitics (as [`names::arabic_names`]).
     skeletons: Vec<String>,
     /// The same, down to two consonants, for adjectives of places.
@@ -665,26 +685,37 @@ struct ArabicNames<'w> {
     orphans: Vec<String>,
     /// Words in Latin letters.
     latin: Vec<&'w str>,
+    /// Each Arabic word without clitics, with its skeleton.
+    stems: Vec<(&'w str, String)>,
 }
 
 impl<'w> ArabicNames<'w> {
-    fn of(words: &'w [Word], scores: Option<&Vec<WordScore>>) -> ArabicNames<'w> {
+    pub(crate) fn of(words: &'w [Word], scores: Option<&Vec<WordScore>>) -> ArabicNames<'w> {
         let mut out = ArabicNames {
             skeletons: Vec::new(),
             short: Vec::new(),
             orphans: Vec::new(),
+            stems: Vec::new(),
             latin: words
                 .iter()
                 .filter(|w| w.norm.is_ascii())
                 .map(|w| w.norm.as_str())
                 .collect(),
         };
-        for w in words.iter().filter(|w| w.norm.chars().any(is_arabic_letter)) {
+        for w in words
+            .iter()
+            .filter(|w| w.norm.chars().any(is_arabic_letter))
+        {
             let explained = scores.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
             });
-            for skeleton in [names::arabic_skeleton(&w.norm), names::arabic_skeleton(stem(&w.norm))] {
+            let bare = stem(&w.norm);
+            out.stems.push((bare, names::arabic_skeleton(bare)));
+            for skeleton in [
+                names::arabic_skeleton(&w.norm),
+                names::arabic_skeleton(stem(&w.norm)),
+            ] {
                 if !explained && skeleton.len() >= names::MIN_LEN {
                     out.orphans.push(loose_skeleton(&skeleton));
                 }
@@ -698,6 +729,52 @@ impl<'w> ArabicNames<'w> {
         }
         out
     }
+}
+
+/// True when the Arabic side writes an English name: in Latin letters, as a place of which
+/// the word is the adjective, or with a like consonant skeleton.
+pub(crate) fn transliterated(word: &str, arabic: &ArabicNames) -> bool {
+    let lower = word.to_lowercase();
+    let skeleton = names::english_skeleton(word);
+    arabic.latin.iter().any(|l| *l == lower)
+        || adjective_of(word, &arabic.short)
+        || (skeleton.len() >= names::MIN_LEN
+            && arabic
+                .skeletons
+                .iter()
+                .any(|s| names::similarity(s, &skeleton) > 0.0))
+}
+
+/// True when the Arabic side has a word the memory elsewhere transliterates from an English
+/// name and no capitalised word of this English side is like it.
+fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
+    let capitalised: Vec<String> = english_words(english)
+        .iter()
+        .map(|w| &english[w.span.clone()])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(names::english_skeleton)
+        .collect();
+    arabic.stems.iter().any(|(stem, skeleton)| {
+        skeleton.len() >= names::MIN_LEN
+            && models.arabic_name(stem) > 0
+            && !capitalised
+                .iter()
+                .any(|e| names::similarity(e, skeleton) > 0.0)
+    })
+}
+
+/// The Arabic words (without clitics) whose consonant skeleton is like an English name's.
+pub(crate) fn transliterations<'w>(word: &str, arabic: &ArabicNames<'w>) -> Vec<&'w str> {
+    let skeleton = names::english_skeleton(word);
+    if skeleton.len() < names::MIN_LEN {
+        return Vec::new();
+    }
+    arabic
+        .stems
+        .iter()
+        .filter(|(_, s)| s.len() >= names::MIN_LEN && names::similarity(s, &skeleton) > 0.0)
+        .map(|(w, _)| *w)
+        .collect()
 }
 
 /// An English adjective of a place whose stem is the Arabic name: `Korean` and `كوريا` (KR),
@@ -736,11 +813,7 @@ struct Token {
 
 /// The words of a text as [`crate::align::lexical::tokens`] makes them, with their spans and
 /// their ids in `vocab`.
-fn tokens(
-    words: &[Word],
-    lang: Lang,
-    ids: &std::collections::HashMap<String, u32>,
-) -> Vec<Token> {
+fn tokens(words: &[Word], lang: Lang, ids: &std::collections::HashMap<String, u32>) -> Vec<Token> {
     words
         .iter()
         .filter_map(|w| {

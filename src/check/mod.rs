@@ -109,10 +109,7 @@ impl Kind {
             | Kind::Inconsistent
             | Kind::Markup
             | Kind::DoubledWord => Severity::Warning,
-            Kind::LowScore
-            | Kind::Brackets
-            | Kind::Quotes
-            | Kind::Whitespace => Severity::Info,
+            Kind::LowScore | Kind::Brackets | Kind::Quotes | Kind::Whitespace => Severity::Info,
         }
     }
 }

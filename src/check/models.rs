@@ -82,6 +82,10 @@ pub struct Models {
     names_in_document: HashMap<String, HashMap<String, u32>>,
     /// Capitalised English word (lower case) → documents holding it.
     name_documents: HashMap<String, usize>,
+    /// Capitalised English word (lower case) → pairs whose Arabic side transliterates it.
+    transliterated: HashMap<String, u32>,
+    /// Arabic word (normalised, without clitics) → pairs where it transliterates an English name.
+    arabic_names: HashMap<String, u32>,
 }
 
 impl Models {
@@ -103,7 +107,11 @@ impl Models {
             (Scan::of(first, langs), other.join().expect("model thread"))
         });
         scan.merge(other);
-        let folds = if scan.training.len() <= FOUR_FOLDS_UP_TO { 4 } else { 2 };
+        let folds = if scan.training.len() <= FOUR_FOLDS_UP_TO {
+            4
+        } else {
+            2
+        };
         let mut models = Models {
             documents: HashMap::new(),
             langs,
@@ -119,6 +127,8 @@ impl Models {
             casing: scan.casing,
             names_in_document: scan.names_in_document,
             name_documents: HashMap::new(),
+            transliterated: scan.transliterated,
+            arabic_names: scan.arabic_names,
         };
         let lengths = scan.lengths;
         for words in models.names_in_document.values() {
@@ -135,7 +145,9 @@ impl Models {
         // model within VARIANCE_FIT
         let mut fits: Vec<(&str, f64, Vec<f64>)> = Vec::new();
         for (doc, pairs) in &lengths {
-            let (s, t) = pairs.iter().fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
+            let (s, t) = pairs
+                .iter()
+                .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
             let ratio = (t + RATIO_PRIOR_CHARS * memory_ratio) / (s + RATIO_PRIOR_CHARS);
             let start = LengthModel {
                 ratio,
@@ -229,7 +241,12 @@ impl Models {
     /// The other units whose source is the same as this pair's after normalisation but whose
     /// target is not, and those whose target is the same but whose source is not (given the
     /// words of the pair's two sides).
-    pub fn inconsistent(&self, pair: &Pair, source: &[Word], target: &[Word]) -> (Vec<i64>, Vec<i64>) {
+    pub fn inconsistent(
+        &self,
+        pair: &Pair,
+        source: &[Word],
+        target: &[Word],
+    ) -> (Vec<i64>, Vec<i64>) {
         let (Some(s), Some(t)) = (words_key(source), words_key(target)) else {
             return (Vec::new(), Vec::new());
         };
@@ -266,6 +283,18 @@ impl Models {
         self.name_documents.get(word).copied().unwrap_or(0)
     }
 
+    /// In how many pairs of the memory the Arabic side transliterates a capitalised English
+    /// word (given in lower case): a name, not a word translated.
+    pub fn transliterated(&self, word: &str) -> u32 {
+        self.transliterated.get(word).copied().unwrap_or(0)
+    }
+
+    /// In how many pairs of the memory an Arabic word (normalised, without clitics)
+    /// transliterates an English name.
+    pub fn arabic_name(&self, stem: &str) -> u32 {
+        self.arabic_names.get(stem).copied().unwrap_or(0)
+    }
+
     /// What could not be checked, for the reader of a report.
     pub fn notes(&self) -> Vec<String> {
         if self.training.len() >= MIN_TRAINING {
@@ -290,15 +319,16 @@ struct Scan<'p> {
     by_target: KeyIndex,
     casing: HashMap<String, (u32, u32)>,
     names_in_document: HashMap<String, HashMap<String, u32>>,
+    transliterated: HashMap<String, u32>,
+    arabic_names: HashMap<String, u32>,
 }
 
 impl<'p> Scan<'p> {
     fn of(pairs: &[Pair<'p>], langs: (Lang, Lang)) -> Scan<'p> {
         let mut scan = Scan::default();
         for p in pairs {
-            let translated = !p.source.trim().is_empty()
-                && !p.target.trim().is_empty()
-                && !in_source_script(p);
+            let translated =
+                !p.source.trim().is_empty() && !p.target.trim().is_empty() && !in_source_script(p);
             if translated {
                 scan.lengths
                     .entry(p.document)
@@ -309,29 +339,47 @@ impl<'p> Scan<'p> {
                 scan.training
                     .push((p.source.to_string(), p.target.to_string(), p.position));
             }
-            let (s, t) = (text_key(p.source), text_key(p.target));
-            if let (Some(s), Some(t)) = (s, t) {
+            let (sw, tw) = (word_spans(p.source), word_spans(p.target));
+            if let (Some(s), Some(t)) = (words_key(&sw), words_key(&tw)) {
                 scan.by_source.entry(s).or_default().push((p.id, t));
                 scan.by_target.entry(t).or_default().push((p.id, s));
             }
-            for (text, lang) in [(p.source, p.source_lang), (p.target, p.target_lang)] {
-                if lang == Lang::En {
-                    scan.english(p.document, text);
+            match (p.source_lang, p.target_lang) {
+                (Lang::Ar, Lang::En) => scan.english(p.document, p.target, Some(&sw)),
+                (Lang::En, Lang::Ar) => scan.english(p.document, p.source, Some(&tw)),
+                (Lang::En, Lang::En) => {
+                    scan.english(p.document, p.source, None);
+                    scan.english(p.document, p.target, None);
                 }
+                _ => {}
             }
         }
         scan
     }
 
-    /// Counts how an English text capitalises its words, and which it capitalises.
-    fn english(&mut self, document: &str, text: &str) {
+    /// Counts how an English text capitalises its words, which it capitalises, and which of
+    /// those the Arabic side (its words given) writes in transliteration.
+    fn english(&mut self, document: &str, text: &str, arabic: Option<&[Word]>) {
         let mut seen: Vec<String> = Vec::new();
+        let names = std::cell::OnceCell::new();
         for w in super::evidence::english_words(text) {
-            let word = &text[w.span];
+            let word = &text[w.span.clone()];
             let Some(first) = word.chars().next() else {
                 continue;
             };
             let lower = word.to_lowercase();
+            if !w.initial
+                && let Some(arabic) = arabic
+                && super::evidence::name_like(word)
+            {
+                let names = names.get_or_init(|| super::evidence::ArabicNames::of(arabic, None));
+                if super::evidence::transliterated(word, names) {
+                    *self.transliterated.entry(lower.clone()).or_default() += 1;
+                }
+                for stem in super::evidence::transliterations(word, names) {
+                    *self.arabic_names.entry(stem.to_string()).or_default() += 1;
+                }
+            }
             if !w.initial {
                 let entry = match self.casing.get_mut(&lower) {
                     Some(e) => e,
@@ -379,6 +427,12 @@ impl<'p> Scan<'p> {
             e.0 += a;
             e.1 += b;
         }
+        for (word, n) in other.arabic_names {
+            *self.arabic_names.entry(word).or_default() += n;
+        }
+        for (word, n) in other.transliterated {
+            *self.transliterated.entry(word).or_default() += n;
+        }
         for (doc, words) in other.names_in_document {
             let counts = self.names_in_document.entry(doc).or_default();
             for (word, n) in words {
@@ -396,8 +450,6 @@ fn trusted(p: &Pair) -> bool {
         Status::Rejected => false,
     }
 }
-
-
 
 /// A key for a text's normalised words (none for a text without words): FNV-1a over the words.
 pub fn text_key(text: &str) -> Option<u64> {

@@ -25,8 +25,18 @@ fn kinds(p: &Pair, models: &Models) -> Vec<Kind> {
 
 #[test]
 fn numbers_that_differ_are_an_error_and_numbers_that_agree_are_not() {
-    let good = pair(1, 0, "قتل 26 شخصا وأصيب ١٨", "26 people were killed and 18 wounded");
-    let bad = pair(2, 1, "قتل 26 شخصا وأصيب ١٨", "29 people were killed and 18 wounded");
+    let good = pair(
+        1,
+        0,
+        "قتل 26 شخصا وأصيب ١٨",
+        "26 people were killed and 18 wounded",
+    );
+    let bad = pair(
+        2,
+        1,
+        "قتل 26 شخصا وأصيب ١٨",
+        "29 people were killed and 18 wounded",
+    );
     let words = pair(3, 2, "قتل ثلاثة أشخاص", "3 people were killed");
     let models = Models::build(&[good, bad, words]);
     assert!(!kinds(&good, &models).contains(&Kind::NumberMismatch));
@@ -62,10 +72,17 @@ fn the_same_source_with_another_target_is_inconsistent() {
         .iter()
         .find(|f| f.kind == Kind::Inconsistent)
         .expect("inconsistent");
-    assert!(f.message.contains("#1") && f.message.contains("#3"), "{}", f.message);
+    assert!(
+        f.message.contains("#1") && f.message.contains("#3"),
+        "{}",
+        f.message
+    );
     // a and c differ only in punctuation: the same translation
     let a_kinds = kinds(&a, &models);
-    assert_eq!(a_kinds.iter().filter(|k| **k == Kind::Inconsistent).count(), 1);
+    assert_eq!(
+        a_kinds.iter().filter(|k| **k == Kind::Inconsistent).count(),
+        1
+    );
 }
 
 #[test]

@@ -176,6 +176,17 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             ctx.db.display(),
             beads.len()
         );
+        if let Some(m) = &memory {
+            let filter = UnitFilter {
+                document: Some(name.clone()),
+                ..UnitFilter::default()
+            };
+            let (found, _) = super::check::findings_by_unit(m, &filter)?;
+            eprintln!(
+                "checked '{name}': {} (bitext check --document '{name}' shows them)",
+                super::check::count_line(found.values().flatten())
+            );
+        }
     }
     Ok(())
 }

@@ -146,8 +146,16 @@ fn print_report(ctx: &mut Context, report: &Report) -> Result<()> {
             continue;
         }
         pairs += 1;
-        let source = mark(&ctx.out, &unit.unit.source, findings.iter().flat_map(|f| &f.source_spans));
-        let target = mark(&ctx.out, &unit.unit.target, findings.iter().flat_map(|f| &f.target_spans));
+        let source = mark(
+            &ctx.out,
+            &unit.unit.source,
+            findings.iter().flat_map(|f| &f.source_spans),
+        );
+        let target = mark(
+            &ctx.out,
+            &unit.unit.target,
+            findings.iter().flat_map(|f| &f.target_spans),
+        );
         let marked = crate::store::Unit {
             source,
             target,
@@ -239,6 +247,44 @@ pub(crate) fn mark<'a>(
     }
     result.push_str(&text[at..]);
     result
+}
+
+/// The findings of the units `filter` selects, by unit id (the models learn from the whole
+/// memory), and what could not be checked: for the marks of `list` and `show`.
+/// Findings by unit id.
+pub(crate) type FindingsByUnit = std::collections::HashMap<i64, Vec<Finding>>;
+
+pub(crate) fn findings_by_unit(
+    memory: &crate::store::Memory,
+    filter: &UnitFilter,
+) -> Result<(FindingsByUnit, Vec<String>)> {
+    let selection = Selection {
+        filter: filter.clone(),
+        ..Selection::default()
+    };
+    let report = check::check_memory(memory, &selection, &|_, _| {})?;
+    let notes = report.notes;
+    let found = report
+        .pairs
+        .into_iter()
+        .filter(|(_, f)| !f.is_empty())
+        .map(|(u, f)| (u.unit.id, f))
+        .collect();
+    Ok((found, notes))
+}
+
+/// `N findings: E errors, W warnings, I info`.
+pub(crate) fn count_line<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
+    let mut counts = [0usize; 3];
+    let mut total = 0;
+    for f in findings {
+        counts[f.severity as usize] += 1;
+        total += 1;
+    }
+    format!(
+        "{total} finding(s): {} error(s), {} warning(s), {} info",
+        counts[2], counts[1], counts[0]
+    )
 }
 
 fn parse_kind(s: &str) -> std::result::Result<Kind, String> {

@@ -5,7 +5,8 @@ use super::output::range_label;
 use crate::error::Result;
 use crate::store::{Status, Unit, UnitFilter};
 
-/// List the aligned pairs of the memory, side by side.
+/// List the aligned pairs of the memory, side by side; pairs with findings of the QA checks are
+/// marked with a line naming them (see 'bitext check').
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only this document's pairs
@@ -34,13 +35,35 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if args.json {
         return ctx.out.json(&units);
     }
+    // pairs with findings of the QA checks are marked (bitext check tells more)
+    let (findings, _) = super::check::findings_by_unit(&memory, &filter)?;
     for u in &units {
         print_unit(ctx, u)?;
+        if let Some(found) = findings.get(&u.id) {
+            let line = mark_line(ctx, found);
+            ctx.out.line(&line)?;
+        }
     }
     if units.is_empty() {
         eprintln!("no units match");
     }
     Ok(())
+}
+
+/// `  ! error: misaligned; warning: name_mismatch` for a unit's findings (the worst first).
+fn mark_line(ctx: &Context, found: &[crate::check::Finding]) -> String {
+    let mut kinds: Vec<(crate::check::Severity, crate::check::Kind)> =
+        found.iter().map(|f| (f.severity, f.kind)).collect();
+    kinds.sort_by(|a, b| b.cmp(a));
+    kinds.dedup();
+    let text: Vec<String> = kinds.iter().map(|(s, k)| format!("{s}: {k}")).collect();
+    let bang = ctx.out.paint(
+        anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
+            .bold(),
+        "!",
+    );
+    format!("  {bang} {}", text.join("; "))
 }
 
 /// Prints one unit: a header with its id, document, sentences, score and status, then its

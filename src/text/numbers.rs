@@ -120,10 +120,7 @@ fn read_around(text: &str, mut n: Number) -> Number {
     let after = &text[n.span.end..];
     let glued: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
     let lower = glued.to_lowercase();
-    if let Some(&(_, power)) = MULTIPLIERS
-        .iter()
-        .find(|(w, _)| w.len() > 2 && *w == lower)
-    {
+    if let Some(&(_, power)) = MULTIPLIERS.iter().find(|(w, _)| w.len() > 2 && *w == lower) {
         n.value = shift(&n.value, power);
         n.span.end += glued.len();
     } else if matches!(lower.as_str(), "st" | "nd" | "rd" | "th" | "s") {
@@ -277,7 +274,11 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
     if PLURAL_MULTIPLIERS.iter().any(|(w, _)| *w == word) {
         return Some(WordValue::PluralOnly);
     }
-    if !word.chars().next().is_some_and(crate::lang::is_arabic_letter) {
+    if !word
+        .chars()
+        .next()
+        .is_some_and(crate::lang::is_arabic_letter)
+    {
         return None;
     }
     // في المئة, بالمئة, بالمائة: "percent"
@@ -293,7 +294,8 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
     if matches!(bare, "عشر" | "عشره") && before.is_some_and(|b| b.starts_with("ال")) {
         return None;
     }
-    if matches!(bare, "مئه" | "مائه") && (before == Some("في") || word.starts_with("بال")) {
+    if matches!(bare, "مئه" | "مائه") && (before == Some("في") || word.starts_with("بال"))
+    {
         return None;
     }
     ARABIC_WORDS
@@ -512,7 +514,10 @@ mod tests {
         assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
         // ordinals are not cardinals
         assert_eq!(values("ثلاثينيات القرن العشرين"), Vec::<String>::new());
-        assert_eq!(values("القرن التاسع عشر والمرة الرابعة والثلاثين"), Vec::<String>::new());
+        assert_eq!(
+            values("القرن التاسع عشر والمرة الرابعة والثلاثين"),
+            Vec::<String>::new()
+        );
         assert_eq!(values("الرجال الثلاثة"), ["3"]);
     }
 
@@ -520,7 +525,12 @@ mod tests {
     fn what_surrounds_digits_is_read() {
         let n = number_spans("a £11million deal");
         assert_eq!((n[0].value.as_str(), n[0].loose), ("11000000", false));
-        for text in ["his 34th start", "in the 1930s", "at 04:00 BST", "to be No.1"] {
+        for text in [
+            "his 34th start",
+            "in the 1930s",
+            "at 04:00 BST",
+            "to be No.1",
+        ] {
             let last = number_spans(text).pop().unwrap();
             assert!(last.loose, "{text}");
         }
@@ -545,7 +555,12 @@ mod tests {
 
     #[test]
     fn digits_read_the_same_with_or_without_words() {
-        for text in ["about 2,500 soldiers", "حوالي ٢٬٥٠٠ جندي", "$2.5m and $3bn", "in 2022. Then 18"] {
+        for text in [
+            "about 2,500 soldiers",
+            "حوالي ٢٬٥٠٠ جندي",
+            "$2.5m and $3bn",
+            "in 2022. Then 18",
+        ] {
             let digits: Vec<String> = number_spans(text)
                 .into_iter()
                 .filter(|n| !n.in_words)
