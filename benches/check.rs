@@ -16,7 +16,6 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-
 use bitext::Lang;
 use bitext::check::{self, Models, Pair, Selection, Severity};
 use bitext::exchange::{self, Format};
@@ -69,9 +68,8 @@ fn main() {
         drop(units);
 
         reset_peak_memory();
-        let (report, wall, cpu) = timed(|| {
-            check::check_memory(&memory, &Selection::default(), &|_, _| {}).unwrap()
-        });
+        let (report, wall, cpu) =
+            timed(|| check::check_memory(&memory, &Selection::default(), &|_, _| {}).unwrap());
         let findings = report.findings().count();
         let flagged = report
             .pairs
@@ -92,7 +90,12 @@ fn cpu_seconds() -> f64 {
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |k: usize| fields.get(k).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |k: usize| {
+        fields
+            .get(k)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // fields after the command: state is 0, utime 11, stime 12; 100 ticks a second
     (ticks(11) + ticks(12)) / 100.0
 }
