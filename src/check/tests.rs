@@ -95,3 +95,20 @@ fn kinds_and_severities_read_back_from_their_names() {
     assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
     assert_eq!("warning".parse::<Severity>().unwrap(), Severity::Warning);
 }
+
+#[test]
+fn words_run_together_are_not_judged_as_a_translation() {
+    // the Arabic of a sentence that lost its spaces (as in two NTREX documents)
+    let glued = pair(
+        1,
+        0,
+        "زاربومبيوكورياالشماليةثلاثمراتمسبقًاهذاالعام،لكنزيارتهالأخيرةلمتسرعلىمايرام.",
+        "Pompeo has visited North Korea three times already this year, but his last trip did not go well.",
+    );
+    let models = Models::build(&[glued]);
+    let found = check_pair(&glued, &models);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, Kind::Whitespace);
+    assert_eq!(found[0].severity, Severity::Info);
+    assert!(found[0].message.contains("words run together"));
+}
