@@ -679,7 +679,8 @@ fn compare_names(
         if skeleton.len() < names::MIN_LEN {
             continue;
         }
-        let a: &ArabicNames = arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores));
+        let a: &ArabicNames =
+            arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
         let here = models.name_pairs(pair.document, &lower);
         let found = here >= 2
             || transliterated(word, a)
@@ -731,7 +732,13 @@ pub(crate) struct ArabicNames<'w> {
 }
 
 impl<'w> ArabicNames<'w> {
-    pub(crate) fn of(words: &'w [Word], scores: Option<&Vec<WordScore>>) -> ArabicNames<'w> {
+    /// The names of an Arabic side; `orphans` also collects the words `scores` (the word
+    /// model's, if any) does not explain.
+    pub(crate) fn of(
+        words: &'w [Word],
+        scores: Option<&Vec<WordScore>>,
+        orphans: bool,
+    ) -> ArabicNames<'w> {
         let mut out = ArabicNames {
             skeletons: Vec::new(),
             short: Vec::new(),
@@ -757,7 +764,7 @@ impl<'w> ArabicNames<'w> {
                 names::arabic_skeleton(&w.norm),
                 names::arabic_skeleton(stem(&w.norm)),
             ] {
-                if !explained && skeleton.len() >= names::MIN_LEN {
+                if orphans && !explained && skeleton.len() >= names::MIN_LEN {
                     out.orphans.push(loose_skeleton(&skeleton));
                 }
                 if skeleton.len() >= names::MIN_LEN {

@@ -372,7 +372,8 @@ impl<'p> Scan<'p> {
                 && let Some(arabic) = arabic
                 && super::evidence::name_like(word)
             {
-                let names = names.get_or_init(|| super::evidence::ArabicNames::of(arabic, None));
+                let names =
+                    names.get_or_init(|| super::evidence::ArabicNames::of(arabic, None, false));
                 if super::evidence::transliterated(word, names) {
                     *self.transliterated.entry(lower.clone()).or_default() += 1;
                 }
