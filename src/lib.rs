@@ -1,9 +1,10 @@
 //! bitext: sentence segmentation, alignment and a translation memory for Arabic–English.
 //!
-//! Data flows one way: `text -> segment -> align -> store -> (query | edit | review | export)`.
+//! Data flows one way: `text -> segment -> align -> store -> (query | edit | check | review | export)`.
 //! See `ARCHITECTURE.md` for the map.
 
 pub mod align;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod eval;

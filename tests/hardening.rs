@@ -600,8 +600,17 @@ fn names_and_notes_with_control_characters_cannot_split_or_drive_the_terminal() 
         ],
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
-    assert!(stderr.contains("evil\\nname\\u{1b}[2J"), "{stderr:?}");
+    // the stored line and the checked line, each whole, the name escaped in both
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr:?}");
+    assert!(
+        lines[0].starts_with("stored ") && lines[1].starts_with("checked "),
+        "{stderr:?}"
+    );
+    for line in lines {
+        assert!(line.contains("evil\\nname\\u{1b}[2J"), "{stderr:?}");
+        assert!(!line.chars().any(char::is_control), "{stderr:?}");
+    }
     env.ok(
         "tm.db",
         &["edit", "1", "--note", "line one\nline two\u{1b}[31m"],

@@ -43,7 +43,7 @@ pub fn tokens(text: &str, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-fn english_stem(w: &str) -> &str {
+pub fn english_stem(w: &str) -> &str {
     let plural = w.len() > 4
         && w.ends_with('s')
         && !w.ends_with("ss")
@@ -54,10 +54,10 @@ fn english_stem(w: &str) -> &str {
 
 /// Word ids of one language.
 #[derive(Clone, Debug, Default)]
-struct Vocab {
-    ids: HashMap<String, u32>,
+pub struct Vocab {
+    pub ids: HashMap<String, u32>,
     /// Occurrences of each id in the training text.
-    counts: Vec<f64>,
+    pub counts: Vec<f64>,
 }
 
 impl Vocab {
@@ -74,19 +74,19 @@ impl Vocab {
 
 /// One direction of Model 1: `rows[s]` holds `(t, τ(t | s))` sorted by `t`; row 0 is NULL.
 #[derive(Clone, Debug, Default)]
-struct Table {
-    rows: Vec<Vec<(u32, f32)>>,
+pub struct Table {
+    pub rows: Vec<Vec<(u32, f32)>>,
     /// Unigram probability of each target id.
-    unigram: Vec<f64>,
+    pub unigram: Vec<f64>,
 }
 
 /// Word-translation probabilities in both directions.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    src: Vocab,
-    tgt: Vocab,
-    forward: Table,
-    backward: Table,
+    pub src: Vocab,
+    pub tgt: Vocab,
+    pub forward: Table,
+    pub backward: Table,
 }
 
 impl Lexicon {

@@ -17,7 +17,7 @@ pub type Skeleton = Box<str>;
 pub const MIN_LEN: usize = 3;
 
 /// Capitalised English words that begin sentences or are common, not names.
-const EN_STOP: &[&str] = &[
+pub const EN_STOP: &[&str] = &[
     "the",
     "a",
     "an",

@@ -257,6 +257,19 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
                 escape(&shell_word(&name))
             );
         }
+        // the new document's findings (read back from the memory as stored)
+        let memory = ctx.read_memory()?;
+        let filter = UnitFilter {
+            document: Some(name.clone()),
+            ..UnitFilter::default()
+        };
+        let (found, _) = super::check::findings_by_unit(&memory, &filter)?;
+        eprintln!(
+            "checked '{}': {} (bitext check --document {} shows them)",
+            escape(&name),
+            super::check::count_line(found.values().flatten()),
+            escape(&shell_word(&name))
+        );
     }
     Ok(())
 }

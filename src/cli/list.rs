@@ -7,7 +7,8 @@ use super::output::{escape, escape_text, range_label};
 use crate::error::Result;
 use crate::store::{Status, Unit, UnitFilter, UnitSort};
 
-/// List the aligned pairs of the memory, side by side (or one line a pair with --brief).
+/// List the aligned pairs of the memory, side by side (or one line a pair with --brief); pairs
+/// with findings of the QA checks are marked with a line naming them (see 'bitext check').
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only this document's pairs
@@ -72,12 +73,19 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if args.json {
         return ctx.out.json(&units);
     }
+    // pairs with findings of the QA checks are marked (bitext check tells more)
+    let (findings, _) = super::check::findings_by_unit(&memory, &filter)?;
     for u in &units {
+        let found = findings.get(&u.id);
         if args.brief {
-            let line = brief_line(ctx, u);
+            let line = brief_line(ctx, u, found.is_some());
             ctx.out.line(&line)?;
         } else {
             print_unit(ctx, u)?;
+        }
+        if let (Some(found), false) = (found, args.brief) {
+            let line = mark_line(ctx, found);
+            ctx.out.line(&line)?;
         }
     }
     if units.is_empty() {
@@ -92,6 +100,22 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `  ! error: misaligned; warning: name_mismatch` for a unit's findings (the worst first).
+fn mark_line(ctx: &Context, found: &[crate::check::Finding]) -> String {
+    let mut kinds: Vec<(crate::check::Severity, crate::check::Kind)> =
+        found.iter().map(|f| (f.severity, f.kind)).collect();
+    kinds.sort_by(|a, b| b.cmp(a));
+    kinds.dedup();
+    let text: Vec<String> = kinds.iter().map(|(s, k)| format!("{s}: {k}")).collect();
+    let bang = ctx.out.paint(
+        anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
+            .bold(),
+        "!",
+    );
+    format!("  {bang} {}", text.join("; "))
 }
 
 /// Prints one unit: a header with its id, document, sentences, score and status, then its
@@ -117,9 +141,10 @@ pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
     Ok(())
 }
 
-/// One line for a unit: `#12    0.43  draft     3 → 3-4      source… │ target…`, the two texts
-/// sharing what the width leaves, each on one line with its control characters escaped.
-fn brief_line(ctx: &Context, u: &Unit) -> String {
+/// One line for a unit: `! #12    0.43  draft     3 → 3-4      source… │ target…` (the `!`
+/// when the QA checks found something), the two texts sharing what the width leaves, each on
+/// one line with its control characters escaped.
+fn brief_line(ctx: &Context, u: &Unit, flagged: bool) -> String {
     let sentences = match (&u.source_range, &u.target_range) {
         (Some(s), Some(t)) => format!("{} → {}", range_label(s), range_label(t)),
         _ => "-".to_string(),
@@ -129,14 +154,24 @@ fn brief_line(ctx: &Context, u: &Unit) -> String {
         None => "-".to_string(),
     };
     let plain = format!(
-        "#{:<5} {score:>4}  {:<8}  {sentences:<11}  ",
+        "! #{:<5} {score:>4}  {:<8}  {sentences:<11}  ",
         u.id,
         u.status.as_str()
     );
     let used = plain.chars().count() + 3;
     let column = (ctx.out.width.saturating_sub(used) / 2).max(8);
+    let flag = if flagged {
+        ctx.out.paint(
+            anstyle::Style::new()
+                .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
+                .bold(),
+            "!",
+        )
+    } else {
+        " ".to_string()
+    };
     let coloured = format!(
-        "#{:<5} {}{}  {:<8}  {sentences:<11}  ",
+        "{flag} #{:<5} {}{}  {:<8}  {sentences:<11}  ",
         u.id,
         " ".repeat(4usize.saturating_sub(score.len())),
         ctx.out.score(u.score),

@@ -5,6 +5,7 @@
 //! 3 a database that cannot be used (not bitext's, damaged, newer, locked).
 
 mod align;
+mod check;
 mod concordance;
 mod delete;
 mod edit;
@@ -93,6 +94,7 @@ pub enum Command {
     Undo(undo::Args),
     Serve(serve::Args),
     Report(report::Args),
+    Check(check::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -158,6 +160,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Undo(a) => undo::run(a, &mut ctx),
         Command::Serve(a) => serve::run(a, &mut ctx),
         Command::Report(a) => report::run(a, &mut ctx),
+        Command::Check(a) => check::run(a, &mut ctx),
     }?;
     ctx.out.flush()
 }

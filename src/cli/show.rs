@@ -3,8 +3,10 @@
 use super::Context;
 use super::output::escape;
 use crate::error::Result;
+use crate::store::{Unit, UnitFilter};
 
-/// Show one aligned pair of the memory.
+/// Show one aligned pair of the memory, with what the QA checks found in it (see 'bitext
+/// check').
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The unit's id (as `list` shows it: 12 or #12)
@@ -21,7 +23,31 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     if args.json {
         return ctx.out.json(&unit);
     }
-    super::list::print_unit(ctx, &unit)?;
+    // the QA checks' findings: what they are about marked in the texts, one line each
+    let filter = UnitFilter {
+        document: Some(unit.document.clone()),
+        ..UnitFilter::default()
+    };
+    let (mut found, _) = super::check::findings_by_unit(&memory, &filter)?;
+    let findings = found.remove(&unit.id).unwrap_or_default();
+    let marked = Unit {
+        source: super::check::mark(
+            &ctx.out,
+            &unit.source,
+            findings.iter().flat_map(|f| &f.source_spans),
+        ),
+        target: super::check::mark(
+            &ctx.out,
+            &unit.target,
+            findings.iter().flat_map(|f| &f.target_spans),
+        ),
+        ..unit.clone()
+    };
+    super::list::print_unit(ctx, &marked)?;
+    for f in &findings {
+        let line = super::check::finding_line(&ctx.out, f);
+        ctx.out.line(&line)?;
+    }
     ctx.out.line(&format!(
         "  created {} by {}, changed {} by {}",
         unit.created,

@@ -4,6 +4,17 @@
 //! Digits of any script are read (`2,500`, `٢٬٥٠٠`, `2500` are the same number; `3.5` and `٣٫٥`
 //! too), and a multiplier word after them is applied (`200 ألف` and `200,000`, `2.5 million`
 //! and `2,500,000`). Numbers come back as canonical decimal strings.
+//!
+//! [`numbers`] reads digits only (what the aligner anchors on); [`number_spans`] also reads
+//! number words of both languages (`ثلاثة` = `three` = 3, `مئة ألف` = 100,000) and says where
+//! each number is in the text, for the checks.
+
+use std::ops::Range;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::normalize::{Word, stem, word_spans};
 
 /// Multiplier words and the power of ten they stand for.
 const MULTIPLIERS: &[(&str, u32)] = &[
@@ -31,6 +42,290 @@ const MULTIPLIERS: &[(&str, u32)] = &[
 
 /// The numbers in `text`, canonical, in order of appearance.
 pub fn numbers(text: &str) -> Vec<String> {
+    digit_numbers(text).into_iter().map(|n| n.value).collect()
+}
+
+/// A number found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Number {
+    /// Canonical decimal value (`2500000`, `3.5`).
+    pub value: String,
+    /// Bytes of the text it was read from (digits, or words, with a multiplier word after them).
+    pub span: Range<usize>,
+    /// Written in words only (`three`, `ثلاثة`, `مليون`), without digits.
+    pub in_words: bool,
+    /// Written in a way the other language need not mirror: an ordinal (`34th`), a decade
+    /// (`1930s`), the minutes of a time (`04:00`).
+    pub loose: bool,
+}
+
+/// The numbers in `text`, in digits ([`numbers`]) or in words of either language, in order of
+/// appearance, with their places in the text.
+///
+/// Words read: English `one`…`nineteen`, the tens, `hundred`, `thousand`, `million`, `billion`
+/// (`a hundred`, `two million`); Arabic `واحد`…`عشرة` (both genders, with clitics: `وثلاثة`,
+/// `بعشرة`), the tens (`عشرون`, `عشرين`), `مئة`/`مائة`, `مئتان`, `ألف`, `ألفان`, `مليون`,
+/// `مليار`, and the plurals `آلاف`, `ملايين`, `مليارات` after a number (`ثلاثة آلاف` = 3000; alone
+/// they are no number). `في المئة` and `بالمئة` are "percent", not 100.
+pub fn number_spans(text: &str) -> Vec<Number> {
+    number_spans_of(text, &word_spans(text))
+}
+
+/// [`number_spans`] for a text whose words ([`word_spans`]) are already known.
+pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
+    let digits = digit_numbers(text);
+    let mut out: Vec<Number> = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        let w = &words[k];
+        if digits.iter().any(|d| overlaps(&d.span, &w.span)) {
+            k += 1;
+            continue;
+        }
+        let Some(value) = word_value(&w.norm, k.checked_sub(1).map(|p| words[p].norm.as_str()))
+        else {
+            k += 1;
+            continue;
+        };
+        // a multiplier word after a small number: three thousand, ثلاثة آلاف, مئة ألف
+        let mut value = value;
+        let mut end = w.span.end;
+        let mut next = k + 1;
+        if let Some(m) = words.get(next)
+            && let Some(power) = multiplier_word(&m.norm)
+            && value.as_plain() < 1000
+        {
+            value = WordValue::Plain(value.as_plain() * 10u64.pow(power));
+            end = m.span.end;
+            next += 1;
+        }
+        if let WordValue::Plain(v) = value {
+            out.push(Number {
+                value: v.to_string(),
+                span: w.span.start..end,
+                in_words: true,
+                loose: false,
+            });
+        }
+        k = next;
+    }
+    out.extend(digits.into_iter().map(|n| read_around(text, n)));
+    out.sort_by_key(|n| n.span.start);
+    out
+}
+
+/// What the text around a number in digits says about it: a multiplier glued to it
+/// (`£11million`), an ordinal or decade suffix (`34th`, `1930s`), the minutes of a time.
+fn read_around(text: &str, mut n: Number) -> Number {
+    let after = &text[n.span.end..];
+    let glued: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    let lower = glued.to_lowercase();
+    if let Some(&(_, power)) = MULTIPLIERS.iter().find(|(w, _)| w.len() > 2 && *w == lower) {
+        n.value = shift(&n.value, power);
+        n.span.end += glued.len();
+    } else if matches!(lower.as_str(), "st" | "nd" | "rd" | "th" | "s") {
+        n.loose = true;
+    }
+    let before = &text[..n.span.start];
+    // a rank: No. 1, No 5, #3
+    let rank = before.trim_end();
+    if rank.ends_with("No.") || rank.ends_with("No") || rank.ends_with('#') {
+        n.loose = true;
+    }
+    if before.ends_with(':') && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+        n.loose = true;
+    }
+    n
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// What a number word stands for: a value, or a plural multiplier (`آلاف`) that is a number only
+/// after another.
+#[derive(Clone, Copy, Debug)]
+enum WordValue {
+    Plain(u64),
+    PluralOnly,
+}
+
+impl WordValue {
+    fn as_plain(self) -> u64 {
+        match self {
+            WordValue::Plain(v) => v,
+            WordValue::PluralOnly => u64::MAX,
+        }
+    }
+}
+
+/// English number words.
+const ENGLISH_WORDS: &[(&str, u64)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("thousand", 1_000),
+    ("million", 1_000_000),
+    ("billion", 1_000_000_000),
+];
+
+/// Arabic number words, normalised (ة → ه, أ → ا) and without clitics.
+const ARABIC_WORDS: &[(&str, u64)] = &[
+    ("واحد", 1),
+    ("واحده", 1),
+    ("اثنان", 2),
+    ("اثنين", 2),
+    ("اثنتان", 2),
+    ("اثنتين", 2),
+    ("ثلاث", 3),
+    ("ثلاثه", 3),
+    ("اربع", 4),
+    ("اربعه", 4),
+    ("خمس", 5),
+    ("خمسه", 5),
+    ("ست", 6),
+    ("سته", 6),
+    ("سبع", 7),
+    ("سبعه", 7),
+    ("ثمان", 8),
+    ("ثماني", 8),
+    ("ثمانيه", 8),
+    ("تسع", 9),
+    ("تسعه", 9),
+    ("عشر", 10),
+    ("عشره", 10),
+    ("عشرون", 20),
+    ("عشرين", 20),
+    ("ثلاثون", 30),
+    ("ثلاثين", 30),
+    ("اربعون", 40),
+    ("اربعين", 40),
+    ("خمسون", 50),
+    ("خمسين", 50),
+    ("ستون", 60),
+    ("ستين", 60),
+    ("سبعون", 70),
+    ("سبعين", 70),
+    ("ثمانون", 80),
+    ("ثمانين", 80),
+    ("تسعون", 90),
+    ("تسعين", 90),
+    ("مئه", 100),
+    ("مائه", 100),
+    ("مئتان", 200),
+    ("مئتين", 200),
+    ("مائتان", 200),
+    ("مائتين", 200),
+    ("الف", 1_000),
+    ("الفان", 2_000),
+    ("الفين", 2_000),
+    ("مليون", 1_000_000),
+    ("مليونان", 2_000_000),
+    ("مليونين", 2_000_000),
+    ("مليار", 1_000_000_000),
+];
+
+/// Plural multipliers, numbers only after another number.
+const PLURAL_MULTIPLIERS: &[(&str, u32)] = &[
+    ("الاف", 3),
+    ("ملايين", 6),
+    ("مليارات", 9),
+    ("thousands", 3),
+    ("millions", 6),
+    ("billions", 9),
+];
+
+/// The value of a normalised word, if it is a number word; `before` is the word before it.
+fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
+    static TABLE: OnceLock<HashMap<&'static str, u64>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| ENGLISH_WORDS.iter().chain(ARABIC_WORDS).copied().collect());
+    let bare = stem(word);
+    if !table.contains_key(word) && !table.contains_key(bare) && multiplier_word(word).is_none() {
+        return None;
+    }
+    if let Some(&(_, v)) = ENGLISH_WORDS.iter().find(|(w, _)| *w == word) {
+        return Some(WordValue::Plain(v));
+    }
+    if PLURAL_MULTIPLIERS.iter().any(|(w, _)| *w == word) {
+        return Some(WordValue::PluralOnly);
+    }
+    if !word
+        .chars()
+        .next()
+        .is_some_and(crate::lang::is_arabic_letter)
+    {
+        return None;
+    }
+    // في المئة, بالمئة, بالمائة: "percent"
+    // tens and "one" with the article are ordinals (القرن العشرين, المرة الرابعة والثلاثين,
+    // الواحد والعشرين), and so is عشر after an ordinal (التاسع عشر)
+    let article = ["ال", "وال", "فال"].iter().any(|a| word.starts_with(a));
+    let tens_or_one = ARABIC_WORDS
+        .iter()
+        .any(|&(w, v)| w == bare && (v == 1 || (20..100).contains(&v)));
+    if article && tens_or_one {
+        return None;
+    }
+    if matches!(bare, "عشر" | "عشره") && before.is_some_and(|b| b.starts_with("ال")) {
+        return None;
+    }
+    if matches!(bare, "مئه" | "مائه") && (before == Some("في") || word.starts_with("بال"))
+    {
+        return None;
+    }
+    ARABIC_WORDS
+        .iter()
+        .find(|(w, _)| *w == word || *w == bare)
+        .map(|&(_, v)| WordValue::Plain(v))
+}
+
+/// The power of ten of a multiplier word (singular or plural) after a number.
+fn multiplier_word(word: &str) -> Option<u32> {
+    let bare = stem(word);
+    PLURAL_MULTIPLIERS
+        .iter()
+        .chain(&[
+            ("الف", 3),
+            ("مليون", 6),
+            ("مليار", 9),
+            ("hundred", 2),
+            ("thousand", 3),
+            ("million", 6),
+            ("billion", 9),
+            ("مئه", 2),
+            ("مائه", 2),
+        ])
+        .find(|(w, _)| *w == word || *w == bare)
+        .map(|&(_, p)| p)
+}
+
+/// The numbers written with digits, with their spans (a multiplier word after them included).
+fn digit_numbers(text: &str) -> Vec<Number> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut k = 0;
@@ -55,10 +350,17 @@ pub fn numbers(text: &str) -> Vec<String> {
         let run: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
         if let Some(mut value) = canonical(&run) {
             let rest_at = chars.get(end).map_or(text.len(), |&(i, _)| i);
-            if let Some(power) = multiplier_after(&text[rest_at..]) {
+            let mut span_end = rest_at;
+            if let Some((power, len)) = multiplier_after(&text[rest_at..]) {
                 value = shift(&value, power);
+                span_end = rest_at + len;
             }
-            out.push(value);
+            out.push(Number {
+                value,
+                span: chars[start].0..span_end,
+                in_words: false,
+                loose: false,
+            });
         }
         k = end;
     }
@@ -139,8 +441,9 @@ fn shift(value: &str, power: u32) -> String {
     }
 }
 
-/// The power of ten of a multiplier word right after a number (`2.5 million`, `2.5m`).
-fn multiplier_after(rest: &str) -> Option<u32> {
+/// The power of ten of a multiplier word right after a number (`2.5 million`, `2.5m`), and the
+/// bytes up to the end of that word.
+fn multiplier_after(rest: &str) -> Option<(u32, usize)> {
     let trimmed = rest.trim_start();
     let glued = trimmed.len() == rest.len();
     let word: String = trimmed.chars().take_while(|c| c.is_alphabetic()).collect();
@@ -150,10 +453,11 @@ fn multiplier_after(rest: &str) -> Option<u32> {
     if !glued && matches!(word.as_str(), "m") {
         return None;
     }
+    let len = rest.len() - trimmed.len() + word.len();
     MULTIPLIERS
         .iter()
         .find(|(w, _)| *w == word.to_lowercase())
-        .map(|&(_, p)| p)
+        .map(|&(_, p)| (p, len))
 }
 
 #[cfg(test)]
@@ -181,6 +485,89 @@ mod tests {
         assert_eq!(numbers("1.5 مليار دولار"), ["1500000000"]);
         // "m" apart from the number is a word, not a multiplier
         assert_eq!(numbers("5 m tall"), ["5"]);
+    }
+
+    fn spans(text: &str) -> Vec<(String, &str, bool)> {
+        number_spans(text)
+            .into_iter()
+            .map(|n| (n.value, &text[n.span], n.in_words))
+            .collect()
+    }
+
+    fn values(text: &str) -> Vec<String> {
+        number_spans(text).into_iter().map(|n| n.value).collect()
+    }
+
+    #[test]
+    fn number_words_of_both_languages_are_read() {
+        assert_eq!(values("ثلاثة قتلى"), ["3"]);
+        assert_eq!(values("three dead"), ["3"]);
+        assert_eq!(values("وثلاثة آخرين وبعشرة"), ["3", "10"]);
+        assert_eq!(values("a hundred people and twenty"), ["100", "20"]);
+        assert_eq!(values("مئة ألف شخص"), ["100000"]);
+        assert_eq!(values("three thousand people"), ["3000"]);
+        assert_eq!(values("ثلاثة آلاف"), ["3000"]);
+        assert_eq!(values("مليون دولار"), ["1000000"]);
+        // plurals alone are no number; "percent" is not a hundred
+        assert_eq!(values("آلاف المتظاهرين"), Vec::<String>::new());
+        assert_eq!(values("thousands of protesters"), Vec::<String>::new());
+        assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
+        // ordinals are not cardinals
+        assert_eq!(values("ثلاثينيات القرن العشرين"), Vec::<String>::new());
+        assert_eq!(
+            values("القرن التاسع عشر والمرة الرابعة والثلاثين"),
+            Vec::<String>::new()
+        );
+        assert_eq!(values("الرجال الثلاثة"), ["3"]);
+    }
+
+    #[test]
+    fn what_surrounds_digits_is_read() {
+        let n = number_spans("a £11million deal");
+        assert_eq!((n[0].value.as_str(), n[0].loose), ("11000000", false));
+        for text in [
+            "his 34th start",
+            "in the 1930s",
+            "at 04:00 BST",
+            "to be No.1",
+        ] {
+            let last = number_spans(text).pop().unwrap();
+            assert!(last.loose, "{text}");
+        }
+        assert!(!number_spans("about 26 people")[0].loose);
+    }
+
+    #[test]
+    fn number_spans_point_at_the_number_as_written() {
+        assert_eq!(
+            spans("\"200 ألف من رجال العصابات\""),
+            [("200000".to_string(), "200 ألف", false)]
+        );
+        assert_eq!(
+            spans("Tokayev said 2.5 million and three"),
+            [
+                ("2500000".to_string(), "2.5 million", false),
+                ("3".to_string(), "three", true)
+            ]
+        );
+        assert_eq!(spans("٢٬٥٠٠ جندي")[0].1, "٢٬٥٠٠");
+    }
+
+    #[test]
+    fn digits_read_the_same_with_or_without_words() {
+        for text in [
+            "about 2,500 soldiers",
+            "حوالي ٢٬٥٠٠ جندي",
+            "$2.5m and $3bn",
+            "in 2022. Then 18",
+        ] {
+            let digits: Vec<String> = number_spans(text)
+                .into_iter()
+                .filter(|n| !n.in_words)
+                .map(|n| n.value)
+                .collect();
+            assert_eq!(digits, numbers(text), "{text}");
+        }
     }
 
     #[test]

@@ -1,0 +1,918 @@
+//! What a pair shows about its translation, measured once and read by every check: empty
+//! sides, the script of the target, the length misfit under the document's model, each word's
+//! evidence under the word-translation model, the numbers and names of both sides and whether
+//! they have counterparts, and the other units with the same text.
+//!
+//! [`Evidence::findings`] turns it into findings; the thresholds are constants here, chosen on
+//! the development part of `../shared/devdata/qa` (documents qa-doc000…qa-doc039; see the
+//! README's "Checking the memory").
+
+use std::ops::Range;
+
+use crate::Lang;
+use crate::align::lexical::{Lexicon, english_stem};
+use crate::align::names;
+use crate::lang::is_arabic_letter;
+use crate::text::normalize::{Word, stem, word_spans};
+use crate::text::numbers::{Number, number_spans_of};
+
+use super::models::Models;
+use super::{Finding, Kind, Pair, Severity};
+
+/// `|δ|` of the length model above which one side is much shorter than the other.
+pub const OMISSION_DELTA: f64 = 2.0;
+/// `δ` above which the target is much longer than the source: translation into English
+/// spells out what Arabic implies, so a longer target needs a larger misfit.
+pub const ADDITION_DELTA: f64 = 3.0;
+/// Translation score (see [`Evidence::translation_score`]) under which the sides do not
+/// translate each other.
+pub const MISALIGNED_BELOW: f64 = 0.0;
+/// Words of prior evidence in the translation score, and their evidence (nats a word).
+const PRIOR_WORDS: f64 = 4.0;
+const PRIOR_EVIDENCE: f64 = 0.5;
+/// Evidence of a number or name both sides share, as one word.
+const ANCHOR_EVIDENCE: f64 = 1.0;
+/// Word evidence at which a name counts as translated by the word model (the source makes the
+/// word more likely than chance).
+const NAME_EXPLAINED: f64 = 0.5;
+/// Similarity of loose skeletons at which an English name and an Arabic word the word model
+/// does not translate count as the same name (Gwyneth and جوينيث: GNT and GNS).
+const LOOSE_NAME: f64 = 0.6;
+/// Weight of the word model against chance, as in the aligner ([`crate::align::Config::mixture`]).
+const MIXTURE: f64 = 0.5;
+/// A word and the evidence the other side gives for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordScore {
+    pub span: Range<usize>,
+    /// `ln(λ · P(word | other side) / P(word) + 1 − λ)`: above 0 when the other side makes
+    /// the word likelier than chance, at least `ln(1 − λ)` when it does not explain it at all.
+    pub evidence: f64,
+}
+
+/// The word model's view of a pair: every word it knows, on both sides.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lexical {
+    pub source: Vec<WordScore>,
+    pub target: Vec<WordScore>,
+    /// Words of each side (known to the model or not).
+    pub source_words: usize,
+    pub target_words: usize,
+}
+
+impl Lexical {
+    /// Mean evidence of the known words of both sides (0 when none is known).
+    pub fn mean(&self) -> f64 {
+        let n = self.source.len() + self.target.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .source
+            .iter()
+            .chain(&self.target)
+            .map(|w| w.evidence)
+            .sum();
+        sum / n as f64
+    }
+}
+
+/// Which side of a pair.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    #[default]
+    Target,
+}
+
+/// A word of an English text, as names are looked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnglishWord {
+    pub span: Range<usize>,
+    /// It starts a sentence (capitalised for that reason alone).
+    pub initial: bool,
+}
+
+/// The words of both sides of a pair, normalised once for every check.
+#[derive(Clone, Debug, Default)]
+pub struct PairWords {
+    pub source: Vec<Word>,
+    pub target: Vec<Word>,
+}
+
+impl PairWords {
+    pub fn of(pair: &Pair) -> PairWords {
+        PairWords {
+            source: word_spans(pair.source),
+            target: word_spans(pair.target),
+        }
+    }
+}
+
+/// Everything the checks read about one pair.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    /// The side that is empty (or only whitespace).
+    pub empty: Option<Side>,
+    /// Why the target looks untranslated.
+    pub untranslated: Option<String>,
+    /// The side whose words run together (spaces lost): the word model and the names cannot
+    /// read it.
+    pub run_together: Option<Side>,
+    /// `δ` of the pair under its document's length model (negative: the target is short).
+    pub length_delta: Option<f64>,
+    /// Characters of each side and the target length the model expects.
+    pub lengths: (f64, f64, f64),
+    /// The word model's evidence (none without a model).
+    pub lexical: Option<Lexical>,
+    /// Numbers of each side without a counterpart on the other, and how many matched.
+    pub numbers: (Vec<Number>, Vec<Number>, usize),
+    /// Names of the English side without a counterpart on the other, the side they are on, and
+    /// how many names matched.
+    pub names: (Vec<Range<usize>>, Side, usize),
+    /// Other units with the same normalised source (and another target), and with the same
+    /// target (and another source).
+    pub inconsistent: (Vec<i64>, Vec<i64>),
+}
+
+impl Evidence {
+    /// Measures a pair.
+    pub fn gather(pair: &Pair, models: &Models) -> Evidence {
+        Evidence::gather_with(pair, &PairWords::of(pair), models)
+    }
+
+    /// Measures a pair whose words are already known.
+    pub fn gather_with(pair: &Pair, words: &PairWords, models: &Models) -> Evidence {
+        let mut e = Evidence {
+            inconsistent: models.inconsistent(pair, &words.source, &words.target),
+            ..Evidence::default()
+        };
+        if pair.source.trim().is_empty() {
+            e.empty = Some(Side::Source);
+        } else if pair.target.trim().is_empty() {
+            e.empty = Some(Side::Target);
+        }
+        if e.empty.is_some() {
+            return e;
+        }
+        e.untranslated = untranslated(pair, words);
+        if e.untranslated.is_some() {
+            return e;
+        }
+        let (ls, lt) = (char_len(pair.source), char_len(pair.target));
+        if let Some(doc) = models.document(pair.document) {
+            // a headline is rendered freely: its length follows the aligner's wider normal
+            let english = match pair.target_lang {
+                Lang::En => pair.target,
+                Lang::Ar => pair.source,
+            };
+            let scale = if headline(english) {
+                crate::align::length::OUTLIER_SCALE
+            } else {
+                1.0
+            };
+            e.length_delta = Some(doc.length.delta(ls, lt) / scale);
+            e.lengths = (ls, lt, ls * doc.length.ratio);
+        }
+        e.numbers = compare_numbers(pair, words);
+        if run_together(&words.source) {
+            e.run_together = Some(Side::Source);
+        } else if run_together(&words.target) {
+            e.run_together = Some(Side::Target);
+        }
+        if e.run_together.is_some() {
+            return e;
+        }
+        let lexicon = models.lexicon_for(pair);
+        let lexical = lexicon.map(|l| lexical(l, pair, words));
+        e.names = compare_names(pair, words, models, lexical.as_ref());
+        e.lexical = lexical;
+        e
+    }
+
+    /// How strongly the sides translate each other, in nats a word: the mean evidence of the
+    /// words the model knows on both sides, each number and name both sides share counting as
+    /// one more word of [`ANCHOR_EVIDENCE`], and [`PRIOR_WORDS`] words of [`PRIOR_EVIDENCE`]
+    /// added so that a short pair needs more than a word or two against it. Below 0, the
+    /// sides are less alike than chance. `None` without a word model.
+    pub fn translation_score(&self) -> Option<f64> {
+        let lexical = self.lexical.as_ref()?;
+        let words = self.lexical_words();
+        let shared = (self.numbers.2 + self.names.2) as f64;
+        let sum: f64 = lexical
+            .source
+            .iter()
+            .chain(&lexical.target)
+            .map(|w| w.evidence)
+            .sum();
+        Some(
+            (sum + PRIOR_WORDS * PRIOR_EVIDENCE + shared * ANCHOR_EVIDENCE)
+                / (words as f64 + PRIOR_WORDS + shared),
+        )
+    }
+
+    fn lexical_words(&self) -> usize {
+        self.lexical
+            .as_ref()
+            .map_or(0, |l| l.source.len() + l.target.len())
+    }
+
+    /// The findings the evidence supports (all but the CAT-tool rules).
+    pub fn findings(&self, pair: &Pair, _models: &Models) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut info = |kind: Kind, message: String, source: Vec<Range<usize>>, target| {
+            out.push(Finding {
+                unit: pair.id,
+                kind,
+                severity: Severity::Info,
+                message,
+                source_spans: source,
+                target_spans: target,
+            })
+        };
+        let (same_source, same_target) = &self.inconsistent;
+        if !same_target.is_empty() {
+            // sources worded differently are often translated alike ("قال", "وأضاف": "he
+            // said"): worth a look, not a warning
+            info(
+                Kind::Inconsistent,
+                format!(
+                    "the same translation has another source in {}",
+                    unit_list(same_target)
+                ),
+                vec![],
+                whole(pair.target),
+            );
+        }
+        let mut add = |kind: Kind, message: String, source: Vec<Range<usize>>, target| {
+            out.push(Finding {
+                unit: pair.id,
+                kind,
+                severity: kind.severity(),
+                message,
+                source_spans: source,
+                target_spans: target,
+            })
+        };
+        if let Some(score) = pair.score
+            && score < 0.5
+        {
+            add(
+                Kind::LowScore,
+                format!(
+                    "the aligner's score is {score:.2}: it saw a real alternative to this pair"
+                ),
+                vec![],
+                vec![],
+            );
+        }
+        if !same_source.is_empty() {
+            add(
+                Kind::Inconsistent,
+                format!(
+                    "the same source has another translation in {}",
+                    unit_list(same_source)
+                ),
+                whole(pair.source),
+                vec![],
+            );
+        }
+        match self.empty {
+            Some(Side::Source) => {
+                add(
+                    Kind::Empty,
+                    "the source is empty: the target has nothing to translate".into(),
+                    vec![],
+                    whole(pair.target),
+                );
+                return out;
+            }
+            Some(Side::Target) => {
+                add(
+                    Kind::Empty,
+                    "the target is empty: the source is not translated".into(),
+                    whole(pair.source),
+                    vec![],
+                );
+                return out;
+            }
+            None => {}
+        }
+        if let Some(why) = &self.untranslated {
+            add(Kind::Untranslated, why.clone(), vec![], whole(pair.target));
+            return out;
+        }
+        if let Some(side) = self.run_together {
+            let (name, spans) = match side {
+                Side::Source => ("source", (whole(pair.source), vec![])),
+                Side::Target => ("target", (vec![], whole(pair.target))),
+            };
+            add(
+                Kind::Whitespace,
+                format!(
+                    "the {name}'s words run together (spaces are missing): its words cannot be compared with the other side's"
+                ),
+                spans.0,
+                spans.1,
+            );
+        }
+        let (ns, nt, _) = &self.numbers;
+        if number_mismatch(ns, nt) {
+            let list = |n: &[Number], text: &str| {
+                n.iter()
+                    .map(|n| format!("'{}'", &text[n.span.clone()]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let message = match (ns.is_empty(), nt.is_empty()) {
+                (false, false) => format!(
+                    "the numbers differ: {} in the source, {} in the target",
+                    list(ns, pair.source),
+                    list(nt, pair.target)
+                ),
+                (false, true) => format!(
+                    "{} of the source is not in the target",
+                    list(ns, pair.source)
+                ),
+                _ => format!(
+                    "{} of the target is not in the source",
+                    list(nt, pair.target)
+                ),
+            };
+            add(
+                Kind::NumberMismatch,
+                message,
+                ns.iter().map(|n| n.span.clone()).collect(),
+                nt.iter().map(|n| n.span.clone()).collect(),
+            );
+        }
+        let misaligned = self
+            .translation_score()
+            .is_some_and(|s| s < MISALIGNED_BELOW);
+        if misaligned && let Some(lexical) = &self.lexical {
+            let explained = |w: &[WordScore]| w.iter().filter(|w| w.evidence > 0.0).count();
+            add(
+                Kind::Misaligned,
+                format!(
+                    "the sides do not translate each other: {} of {} known target words and {} of {} known source words have a translation on the other side",
+                    explained(&lexical.target),
+                    lexical.target.len(),
+                    explained(&lexical.source),
+                    lexical.source.len()
+                ),
+                whole(pair.source),
+                whole(pair.target),
+            );
+        }
+        if let Some(delta) = self.length_delta {
+            let (ls, lt, expected) = self.lengths;
+            if delta < -OMISSION_DELTA {
+                let (source, target) = self
+                    .lexical
+                    .as_ref()
+                    .map(|l| (unexplained_run(&l.source), vec![]))
+                    .unwrap_or_default();
+                add(
+                    Kind::Omission,
+                    format!(
+                        "the target is much shorter than the source: {lt:.0} characters where the document's length model expects about {expected:.0} for {ls:.0} ({delta:.1} standard deviations)"
+                    ),
+                    source,
+                    target,
+                );
+            } else if delta > ADDITION_DELTA {
+                let target = self
+                    .lexical
+                    .as_ref()
+                    .map(|l| unexplained_run(&l.target))
+                    .unwrap_or_default();
+                add(
+                    Kind::Omission,
+                    format!(
+                        "the source is much shorter than the target: {lt:.0} target characters where the document's length model expects about {expected:.0} for {ls:.0} (+{delta:.1} standard deviations)"
+                    ),
+                    vec![],
+                    target,
+                );
+            }
+        }
+        let (names, side, _) = &self.names;
+        if !names.is_empty() {
+            let text = match side {
+                Side::Source => pair.source,
+                Side::Target => pair.target,
+            };
+            let quoted: Vec<String> = names
+                .iter()
+                .map(|r| format!("'{}'", &text[r.clone()]))
+                .collect();
+            let (other, spans) = match side {
+                Side::Source => ("target", (names.clone(), vec![])),
+                Side::Target => ("source", (vec![], names.clone())),
+            };
+            add(
+                Kind::NameMismatch,
+                format!(
+                    "{} {} no counterpart in the {other}",
+                    quoted.join(", "),
+                    if names.len() == 1 { "has" } else { "have" }
+                ),
+                spans.0,
+                spans.1,
+            );
+        }
+        out
+    }
+}
+
+/// Mean letters a word at which a text's words run together: Arabic news words average about
+/// five letters (ninety-five in a hundred sentences of the development data under seven), and
+/// a text that lost its spaces averages twenty and more.
+const RUN_TOGETHER_LETTERS: f64 = 9.0;
+
+/// True when a text's words run together (its spaces lost, as text copied from some PDFs).
+fn run_together(words: &[Word]) -> bool {
+    let lengths: Vec<usize> = words
+        .iter()
+        .filter(|w| w.norm.chars().any(char::is_alphabetic))
+        .map(|w| w.norm.chars().count())
+        .collect();
+    let letters: usize = lengths.iter().sum();
+    letters >= 12 && letters as f64 / lengths.len() as f64 >= RUN_TOGETHER_LETTERS
+}
+
+/// A span of all of a text.
+fn whole(text: &str) -> Vec<Range<usize>> {
+    std::iter::once(0..text.len()).collect()
+}
+
+/// `#3, #17 and #20` (at most five, then "and N more").
+fn unit_list(ids: &[i64]) -> String {
+    let shown: Vec<String> = ids.iter().take(5).map(|id| format!("#{id}")).collect();
+    let mut text = shown.join(", ");
+    if ids.len() > 5 {
+        text += &format!(" and {} more", ids.len() - 5);
+    }
+    text
+}
+
+/// The longest run of words the other side does not explain, as one span (at least three
+/// words), to show where something is missing.
+fn unexplained_run(words: &[WordScore]) -> Vec<Range<usize>> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = None;
+    for (k, w) in words.iter().enumerate() {
+        if w.evidence <= 0.0 {
+            let s = *start.get_or_insert(k);
+            if best.is_none_or(|(a, b)| k + 1 - s > b - a) {
+                best = Some((s, k + 1));
+            }
+        } else {
+            start = None;
+        }
+    }
+    match best {
+        Some((a, b)) if b - a >= 3 => {
+            std::iter::once(words[a].span.start..words[b - 1].span.end).collect()
+        }
+        _ => vec![],
+    }
+}
+
+/// Characters as the aligner's length model counts them (see
+/// [`crate::align::features::extract`]): not whitespace, harakat or tatweel.
+pub fn char_len(text: &str) -> f64 {
+    text.chars()
+        .filter(|&c| {
+            !c.is_whitespace() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+        })
+        .count() as f64
+}
+
+/// Letters of a text in the Arabic script and in others.
+fn letters(text: &str) -> (usize, usize) {
+    let mut arabic = 0;
+    let mut other = 0;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if is_arabic_letter(c) {
+            arabic += 1;
+        } else if !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}') {
+            other += 1;
+        }
+    }
+    (arabic, other)
+}
+
+/// True when the target is written mostly in the source's script (Arabic for Arabic, Latin for
+/// English).
+pub fn in_source_script(pair: &Pair) -> bool {
+    if pair.source_lang == pair.target_lang {
+        return false;
+    }
+    let (arabic, other) = letters(pair.target);
+    match pair.source_lang {
+        Lang::Ar => arabic > other,
+        Lang::En => other > arabic,
+    }
+}
+
+/// Why the target looks untranslated: it is in the source's script, or it is the source.
+fn untranslated(pair: &Pair, words: &PairWords) -> Option<String> {
+    if in_source_script(pair) {
+        let script = match pair.source_lang {
+            Lang::Ar => "Arabic",
+            Lang::En => "Latin",
+        };
+        return Some(format!(
+            "the target is written in the {script} script, like the source: it is not a translation"
+        ));
+    }
+    let (s, t) = (&words.source, &words.target);
+    let has_letters = s.iter().any(|w| w.norm.chars().any(char::is_alphabetic));
+    let same = s.len() == t.len() && s.iter().zip(t).all(|(a, b)| a.norm == b.norm);
+    (has_letters && same).then(|| "the target is the source, unchanged".to_string())
+}
+
+/// The numbers of each side without a counterpart on the other (by value), and how many
+/// matched.
+fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>, usize) {
+    let mut s = number_spans_of(pair.source, &words.source);
+    let mut t = number_spans_of(pair.target, &words.target);
+    let mut matched = 0;
+    s.retain(|n| {
+        if let Some(k) = t.iter().position(|m| m.value == n.value) {
+            t.remove(k);
+            matched += 1;
+            false
+        } else {
+            true
+        }
+    });
+    (s, t, matched)
+}
+
+/// The numbers differ when a number written in digits has no counterpart, or both sides have
+/// numbers without one. A number word alone on one side is not enough: Arabic says "two years"
+/// with a dual (`عامين`) and English "one of" where Arabic has no number; nor is an ordinal, a
+/// decade or the minutes of a time (`34th`, `1930s`, `04:00`), which Arabic may write in words
+/// or leave out — unless the other side has a number without a counterpart too (`12:55` and
+/// `12:50`).
+fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
+    let digits = |n: &[Number]| n.iter().any(|n| !n.in_words && !n.loose);
+    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
+}
+
+/// The words of an English text as names are looked for: runs of letters and apostrophes,
+/// without a possessive `'s` or surrounding apostrophes.
+pub fn english_words(text: &str) -> Vec<EnglishWord> {
+    let mut out = Vec::new();
+    let mut initial = true;
+    let mut start: Option<usize> = None;
+    let push = |out: &mut Vec<EnglishWord>, s: usize, e: usize, initial: &mut bool| {
+        let word = &text[s..e];
+        let trimmed = word.trim_end_matches("'s").trim_end_matches("'s");
+        let lead = trimmed.len() - trimmed.trim_start_matches('\'').len();
+        let trimmed = trimmed.trim_matches('\'');
+        if !trimmed.is_empty() {
+            out.push(EnglishWord {
+                span: s + lead..s + lead + trimmed.len(),
+                initial: *initial,
+            });
+        }
+        *initial = false;
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphabetic() || c == '\'' || c == '\u{2019}' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            push(&mut out, s, i, &mut initial);
+        }
+        if c.is_ascii_digit() {
+            initial = false;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | '…') {
+            initial = true;
+        }
+    }
+    if let Some(s) = start {
+        push(&mut out, s, text.len(), &mut initial);
+    }
+    out
+}
+
+/// An English headline in title case: most of its words capitalised.
+fn headline(english: &str) -> bool {
+    headline_of(english, &english_words(english))
+}
+
+fn headline_of(english: &str, words: &[EnglishWord]) -> bool {
+    let capitalised = words
+        .iter()
+        .filter(|w| {
+            english[w.span.clone()]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    words.len() >= 3 && 2 * capitalised > words.len()
+}
+
+/// A capitalised word of a few letters that is not all capitals (an acronym) nor a common word.
+pub(crate) fn name_like(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+    first.is_uppercase()
+        && letters >= 3
+        && !(capitals >= 2 && 2 * capitals >= letters)
+        && !names::EN_STOP.contains(&word.to_lowercase().as_str())
+}
+
+/// The names of the English side that have no counterpart on the other side: not written there
+/// in Latin letters, no Arabic word with a like consonant skeleton, and not translated by the
+/// word model. A capitalised word the memory mostly writes in lower case is not a name; nor is
+/// a capitalised word at the start of a sentence that the memory never capitalises elsewhere.
+fn compare_names(
+    pair: &Pair,
+    words: &PairWords,
+    models: &Models,
+    lexical: Option<&Lexical>,
+) -> (Vec<Range<usize>>, Side, usize) {
+    let (english, arabic_words, side) = match (pair.source_lang, pair.target_lang) {
+        (Lang::Ar, Lang::En) => (pair.target, &words.source, Side::Target),
+        (Lang::En, Lang::Ar) => (pair.source, &words.target, Side::Source),
+        _ => return (Vec::new(), Side::Target, 0),
+    };
+    // a headline in title case says nothing by its capitals
+    let english_list = english_words(english);
+    if headline_of(english, &english_list) {
+        return (Vec::new(), side, 0);
+    }
+    let explained = lexical.map(|l| match side {
+        Side::Target => &l.target,
+        Side::Source => &l.source,
+    });
+    let arabic_scores = lexical.map(|l| match side {
+        Side::Target => &l.source,
+        Side::Source => &l.target,
+    });
+    let arabic = std::cell::OnceCell::new();
+    let leftover = std::cell::OnceCell::new();
+    let mut unmatched = Vec::new();
+    let mut matched = 0;
+    for w in english_list {
+        let word = &english[w.span.clone()];
+        if !name_like(word) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let (capitalised, lowercase) = models.casing(&lower);
+        if lowercase > 0 || w.initial && capitalised == 0 {
+            continue;
+        }
+        let skeleton = names::english_skeleton(word);
+        if skeleton.len() < names::MIN_LEN {
+            continue;
+        }
+        let a: &ArabicNames =
+            arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+        let here = models.name_pairs(pair.document, &lower);
+        let found = here >= 2
+            || transliterated(word, a)
+            || explained.is_some_and(|ws| {
+                ws.iter()
+                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+            });
+        if found {
+            matched += 1;
+            continue;
+        }
+        // only a name the memory capitalises in another document can be a wrong one from
+        // there; and either the memory transliterates it there (a name, not a word
+        // translated), or the Arabic here has a name the memory knows that no English word
+        // here accounts for (the one it replaced)
+        let elsewhere = models.name_documents(&lower) > usize::from(here >= 1);
+        if !elsewhere
+            || models.transliterated(&lower) == 0
+                && !*leftover.get_or_init(|| leftover_name(english, a, models))
+        {
+            continue;
+        }
+        let loose = loose_skeleton(&skeleton);
+        if a.orphans
+            .iter()
+            .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
+        {
+            matched += 1;
+        } else {
+            unmatched.push(w.span);
+        }
+    }
+    (unmatched, side, matched)
+}
+
+/// The Arabic side's words as names are compared with them.
+pub(crate) struct ArabicNames<'w> {
+    /// Skeletons of every word, whole and without clitics (as [`names::arabic_names`]).
+    skeletons: Vec<String>,
+    /// The same, down to two consonants, for adjectives of places.
+    short: Vec<String>,
+    /// Loose skeletons of the words the word model does not translate: where a name
+    /// transliterated unusually hides.
+    orphans: Vec<String>,
+    /// Words in Latin letters.
+    latin: Vec<&'w str>,
+    /// Each Arabic word without clitics, with its skeleton.
+    stems: Vec<(&'w str, String)>,
+}
+
+impl<'w> ArabicNames<'w> {
+    /// The names of an Arabic side; `orphans` also collects the words `scores` (the word
+    /// model's, if any) does not explain.
+    pub(crate) fn of(
+        words: &'w [Word],
+        scores: Option<&Vec<WordScore>>,
+        orphans: bool,
+    ) -> ArabicNames<'w> {
+        let mut out = ArabicNames {
+            skeletons: Vec::new(),
+            short: Vec::new(),
+            orphans: Vec::new(),
+            stems: Vec::new(),
+            latin: words
+                .iter()
+                .filter(|w| w.norm.is_ascii())
+                .map(|w| w.norm.as_str())
+                .collect(),
+        };
+        for w in words
+            .iter()
+            .filter(|w| w.norm.chars().any(is_arabic_letter))
+        {
+            let explained = scores.is_some_and(|ws| {
+                ws.iter()
+                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+            });
+            let bare = stem(&w.norm);
+            out.stems.push((bare, names::arabic_skeleton(bare)));
+            for skeleton in [
+                names::arabic_skeleton(&w.norm),
+                names::arabic_skeleton(stem(&w.norm)),
+            ] {
+                if orphans && !explained && skeleton.len() >= names::MIN_LEN {
+                    out.orphans.push(loose_skeleton(&skeleton));
+                }
+                if skeleton.len() >= names::MIN_LEN {
+                    out.skeletons.push(skeleton.clone());
+                }
+                if skeleton.len() >= 2 {
+                    out.short.push(skeleton);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// True when the Arabic side writes an English name: in Latin letters, as a place of which
+/// the word is the adjective, or with a like consonant skeleton.
+pub(crate) fn transliterated(word: &str, arabic: &ArabicNames) -> bool {
+    let lower = word.to_lowercase();
+    let skeleton = names::english_skeleton(word);
+    arabic.latin.iter().any(|l| *l == lower)
+        || adjective_of(word, &arabic.short)
+        || (skeleton.len() >= names::MIN_LEN
+            && arabic
+                .skeletons
+                .iter()
+                .any(|s| names::similarity(s, &skeleton) > 0.0))
+}
+
+/// True when the Arabic side has a word the memory elsewhere transliterates from an English
+/// name and no capitalised word of this English side is like it.
+fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
+    let capitalised: Vec<String> = english_words(english)
+        .iter()
+        .map(|w| &english[w.span.clone()])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(names::english_skeleton)
+        .collect();
+    arabic.stems.iter().any(|(stem, skeleton)| {
+        skeleton.len() >= names::MIN_LEN
+            && models.arabic_name(stem) > 0
+            && !capitalised
+                .iter()
+                .any(|e| names::similarity(e, skeleton) > 0.0)
+    })
+}
+
+/// The Arabic words (without clitics) whose consonant skeleton is like an English name's.
+pub(crate) fn transliterations<'w>(word: &str, arabic: &ArabicNames<'w>) -> Vec<&'w str> {
+    let skeleton = names::english_skeleton(word);
+    if skeleton.len() < names::MIN_LEN {
+        return Vec::new();
+    }
+    arabic
+        .stems
+        .iter()
+        .filter(|(_, s)| s.len() >= names::MIN_LEN && names::similarity(s, &skeleton) > 0.0)
+        .map(|(w, _)| *w)
+        .collect()
+}
+
+/// An English adjective of a place whose stem is the Arabic name: `Korean` and `كوريا` (KR),
+/// `Scottish` and `الاسكتلندية` (SKT…).
+fn adjective_of(word: &str, arabic: &[String]) -> bool {
+    ["ian", "ean", "an", "ish", "ese", "i"]
+        .iter()
+        .filter_map(|suffix| word.strip_suffix(suffix))
+        .map(names::english_skeleton)
+        .filter(|e| e.len() >= 2)
+        .any(|e| {
+            arabic
+                .iter()
+                .any(|a| *a == e || (e.len() >= 3 && a.starts_with(e.as_str())))
+        })
+}
+
+/// A skeleton with `Z` read as `S` (English writes `s` where Arabic hears `ز`: Jones, جونز) and
+/// repeated classes joined again.
+fn loose_skeleton(skeleton: &str) -> String {
+    let mut out = String::new();
+    for c in skeleton.chars() {
+        let c = if c == 'Z' { 'S' } else { c };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A word as the word model sees it: its model id (if known) and where it is.
+struct Token {
+    id: Option<u32>,
+    span: Range<usize>,
+}
+
+/// The words of a text as [`crate::align::lexical::tokens`] makes them, with their spans and
+/// their ids in `vocab`.
+fn tokens(words: &[Word], lang: Lang, ids: &std::collections::HashMap<String, u32>) -> Vec<Token> {
+    words
+        .iter()
+        .filter_map(|w| {
+            let form = match lang {
+                Lang::Ar => stem(&w.norm),
+                Lang::En => english_stem(&w.norm),
+            };
+            let keep = form.chars().count() > 1 || form.chars().all(|c| c.is_ascii_digit());
+            keep.then(|| Token {
+                id: ids.get(form).copied(),
+                span: w.span.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Each known word's evidence, in both directions (Model 1 with the aligner's mixture).
+fn lexical(lexicon: &Lexicon, pair: &Pair, words: &PairWords) -> Lexical {
+    let source = tokens(&words.source, pair.source_lang, &lexicon.src.ids);
+    let target = tokens(&words.target, pair.target_lang, &lexicon.tgt.ids);
+    let score = |given: &[Token], words: &[Token], table: &crate::align::lexical::Table| {
+        let norm = (given.len() + 1) as f64;
+        let rows: Vec<&[(u32, f32)]> = std::iter::once(0u32)
+            .chain(given.iter().filter_map(|t| t.id))
+            .filter_map(|s| table.rows.get(s as usize).map(Vec::as_slice))
+            .collect();
+        words
+            .iter()
+            .filter_map(|w| {
+                let id = w.id?;
+                let sum: f64 = rows
+                    .iter()
+                    .filter_map(|row| {
+                        row.binary_search_by_key(&id, |x| x.0)
+                            .ok()
+                            .map(|k| f64::from(row[k].1))
+                    })
+                    .sum();
+                let p = sum / norm;
+                let chance = table.unigram.get(id as usize).copied().unwrap_or(1.0);
+                Some(WordScore {
+                    span: w.span.clone(),
+                    evidence: (MIXTURE * p / chance + 1.0 - MIXTURE).ln(),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    Lexical {
+        target: score(&source, &target, &lexicon.forward),
+        source: score(&target, &source, &lexicon.backward),
+        source_words: source.len(),
+        target_words: target.len(),
+    }
+}
