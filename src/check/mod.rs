@@ -313,6 +313,31 @@ pub fn check_memory(
     Ok(Report { pairs, notes })
 }
 
+/// Findings by unit id.
+pub type FindingsByUnit = std::collections::HashMap<i64, Vec<Finding>>;
+
+/// The findings of the units `filter` selects, by unit id (units without findings are left
+/// out), and the notes on what could not be checked: what `list`, `show`, `align`, the review
+/// page and the report mark pairs with.
+pub fn findings_by_unit(
+    memory: &Memory,
+    filter: &UnitFilter,
+) -> Result<(FindingsByUnit, Vec<String>)> {
+    let selection = Selection {
+        filter: filter.clone(),
+        ..Selection::default()
+    };
+    let report = check_memory(memory, &selection, &|_, _| {})?;
+    let notes = report.notes;
+    let found = report
+        .pairs
+        .into_iter()
+        .filter(|(_, f)| !f.is_empty())
+        .map(|(u, f)| (u.unit.id, f))
+        .collect();
+    Ok((found, notes))
+}
+
 /// True when `filter` (document, statuses, minimum score; not the limit) selects the unit.
 fn selected(u: &ExportUnit, filter: &UnitFilter) -> bool {
     let u = &u.unit;

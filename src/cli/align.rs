@@ -263,7 +263,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             document: Some(name.clone()),
             ..UnitFilter::default()
         };
-        let (found, _) = super::check::findings_by_unit(&memory, &filter)?;
+        let (found, _) = crate::check::findings_by_unit(&memory, &filter)?;
         eprintln!(
             "checked '{}': {} (bitext check --document {} shows them)",
             escape(&name),

@@ -248,30 +248,6 @@ pub(crate) fn mark<'a>(
     result
 }
 
-/// The findings of the units `filter` selects, by unit id (the models learn from the whole
-/// memory), and what could not be checked: for the marks of `list` and `show`.
-/// Findings by unit id.
-pub(crate) type FindingsByUnit = std::collections::HashMap<i64, Vec<Finding>>;
-
-pub(crate) fn findings_by_unit(
-    memory: &crate::store::Memory,
-    filter: &UnitFilter,
-) -> Result<(FindingsByUnit, Vec<String>)> {
-    let selection = Selection {
-        filter: filter.clone(),
-        ..Selection::default()
-    };
-    let report = check::check_memory(memory, &selection, &|_, _| {})?;
-    let notes = report.notes;
-    let found = report
-        .pairs
-        .into_iter()
-        .filter(|(_, f)| !f.is_empty())
-        .map(|(u, f)| (u.unit.id, f))
-        .collect();
-    Ok((found, notes))
-}
-
 /// `N findings: E errors, W warnings, I info`.
 pub(crate) fn count_line<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
     let mut counts = [0usize; 3];

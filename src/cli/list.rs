@@ -74,7 +74,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         return ctx.out.json(&units);
     }
     // pairs with findings of the QA checks are marked (bitext check tells more)
-    let (findings, _) = super::check::findings_by_unit(&memory, &filter)?;
+    let (findings, _) = crate::check::findings_by_unit(&memory, &filter)?;
     for u in &units {
         let found = findings.get(&u.id);
         if args.brief {

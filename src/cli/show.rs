@@ -28,7 +28,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         document: Some(unit.document.clone()),
         ..UnitFilter::default()
     };
-    let (mut found, _) = super::check::findings_by_unit(&memory, &filter)?;
+    let (mut found, _) = crate::check::findings_by_unit(&memory, &filter)?;
     let findings = found.remove(&unit.id).unwrap_or_default();
     let marked = Unit {
         source: super::check::mark(
