@@ -1,0 +1,1 @@
+//! Aligning many documents at once (in progress).
