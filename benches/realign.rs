@@ -8,7 +8,7 @@
 //! several runs: aligning it whole (the baseline, same run); re-aligning it with every tenth
 //! gold bead fixed; building the rescoring models (`Rescorer::new`: features and the length
 //! model) and scoring one bead (with the lexical model on, that call trains the word model on
-//! the 200 confident beads nearest it), with and without the lexical model.
+//! the 100 confident beads nearest it), with and without the lexical model.
 
 use std::time::Instant;
 
@@ -53,14 +53,13 @@ fn main() {
                     align_fixed(&source, &target, &fixed, &Training::default(), &config).unwrap();
                 }),
             );
+            let none = Training::default();
             let mut rescorer = None;
             row(
                 "rescoring: the length model (`Rescorer::new`)",
                 median(5, || {
-                    rescorer = Some(
-                        Rescorer::new(&source, &target, &gold, &Training::default(), &config)
-                            .unwrap(),
-                    );
+                    rescorer =
+                        Some(Rescorer::new(&source, &target, &gold, &none, &config).unwrap());
                 }),
             );
             let rescorer = rescorer.unwrap();

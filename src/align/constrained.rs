@@ -29,10 +29,10 @@ const TRAINING_PAIRS: usize = 10_000;
 
 /// Most of the document's confident beads the word model learns from when rescoring: those
 /// nearest the beads scored. A news article has fewer; training on more costs time linearly.
-pub const RESCORE_PAIRS: usize = 200;
+pub const RESCORE_PAIRS: usize = 100;
 
 /// Most of the training pairs (a memory's reviewed pairs) the rescoring word model learns from.
-const RESCORE_TRAINING_PAIRS: usize = 100;
+const RESCORE_TRAINING_PAIRS: usize = 50;
 
 /// Sentences of context a rescoring window holds on each side of the bead, on both languages'
 /// sides (as far as the document goes): the aligner's later passes search ±8 sentences.
