@@ -165,6 +165,9 @@ impl Default for Options {
     }
 }
 
+/// What the first pass keeps of a document: its sentences, its bytes and its confident pairs.
+type FirstPass = (usize, usize, Vec<(String, String)>);
+
 /// A document finished by one pass, for progress reports (sent from the worker threads).
 #[derive(Clone, Copy, Debug)]
 pub struct Step {
@@ -250,7 +253,7 @@ pub fn align_batch(
                 pairs,
             ))
         },
-        |k, r: &Result<(usize, usize, Vec<(String, String)>)>| match r {
+        |k, r: &Result<FirstPass>| match r {
             Ok((sentences, bytes, _)) => Step {
                 pass: 1,
                 document: k,

@@ -541,10 +541,13 @@ impl Window {
                 if (i, j) == from {
                     continue;
                 }
-                let terms = SHAPES.iter().enumerate().filter_map(|(k, &(di, dj))| {
-                    (i >= from.0 + di && j >= from.1 + dj)
-                        .then(|| alpha[(i - di) * w + j - dj] - self.cost(i - di, j - dj, k))
-                });
+                let terms = SHAPES
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &(di, dj))| i >= from.0 + di && j >= from.1 + dj)
+                    .map(|(k, &(di, dj))| {
+                        alpha[(i - di) * w + j - dj] - self.cost(i - di, j - dj, k)
+                    });
                 alpha[i * w + j] = log_sum_exp(terms);
             }
         }
@@ -561,10 +564,11 @@ impl Window {
                 if (i, j) == (n, m) {
                     continue;
                 }
-                let terms = SHAPES.iter().enumerate().filter_map(|(k, &(di, dj))| {
-                    (i + di <= n && j + dj <= m)
-                        .then(|| beta[(i + di) * w + j + dj] - self.cost(i, j, k))
-                });
+                let terms = SHAPES
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &(di, dj))| i + di <= n && j + dj <= m)
+                    .map(|(k, &(di, dj))| beta[(i + di) * w + j + dj] - self.cost(i, j, k));
                 beta[i * w + j] = log_sum_exp(terms);
             }
         }

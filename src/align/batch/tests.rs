@@ -47,14 +47,10 @@ fn documents() -> Vec<Document> {
     docs
 }
 
-fn run(
-    input: &dyn Input,
-    config: &Config,
-    options: &Options,
-) -> (
-    Summary,
-    Vec<(usize, std::result::Result<Vec<Bead>, String>)>,
-) {
+/// Each document's number and its beads, or its error message.
+type Seen = Vec<(usize, std::result::Result<Vec<Bead>, String>)>;
+
+fn run(input: &dyn Input, config: &Config, options: &Options) -> (Summary, Seen) {
     let mut seen = Vec::new();
     let steps = Mutex::new(Vec::new());
     let summary = align_batch(
