@@ -11,7 +11,9 @@
 //!    sample whatever the threads do) and the document is dropped;
 //! 2. **one word model** ([`Lexicon`]) is trained on `training`'s pairs and that sample;
 //! 3. **second pass**: every document is read again, its first pass redone, and aligned with
-//!    the word model; the result goes to the caller's `sink`.
+//!    the word model; the result goes to the caller's `sink`. The first documents' texts and
+//!    first passes are kept from pass 1, up to [`Options::keep`] sentences, and not redone:
+//!    a small batch is read and first-aligned once, a large one costs a bounded memory.
 //!
 //! Workers take documents in order from a shared counter; the sink runs on the calling thread
 //! and sees each document exactly once, in the batch's order (finished documents wait in a
@@ -19,19 +21,23 @@
 //! the one the sink waits for, so the buffer stays small). A document that cannot be read is
 //! passed to the sink as an error and skipped by the second pass; the others go on.
 
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use super::lexical::Lexicon;
-use super::{Bead, Config, Training, first_pass, second_pass, training_pairs};
+use super::{Bead, Config, Prepared, Training, first_pass, second_pass, training_pairs};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::segment::{self, Span};
 
 /// Training pairs sampled from the first pass (the word model trains on at most 10,000).
 pub const SAMPLE: usize = 10_000;
+
+/// Sentences (both sides) whose documents' first passes are kept for the second: about 300
+/// bytes a sentence, 15 MB in all.
+pub const KEEP: usize = 50_000;
 
 /// How far ahead of the document the sink waits for a worker may start one.
 pub const REORDER_WINDOW: usize = 64;
@@ -154,6 +160,8 @@ pub struct Options {
     pub threads: usize,
     /// Most training pairs kept from the first pass.
     pub sample: usize,
+    /// Most sentences (both sides) of documents kept read and first-aligned between the passes.
+    pub keep: usize,
 }
 
 impl Default for Options {
@@ -161,6 +169,7 @@ impl Default for Options {
         Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             sample: SAMPLE,
+            keep: KEEP,
         }
     }
 }
@@ -237,8 +246,11 @@ pub fn align_batch(
         });
     }
 
-    // pass 1: the confident beads of every document, into a bottom-k sample
+    // pass 1: the confident beads of every document, into a bottom-k sample; the first
+    // documents are kept for pass 2
     let mut sample = Sample::new(options.sample);
+    let kept: Mutex<HashMap<usize, (Document, Prepared)>> = Mutex::new(HashMap::new());
+    let room = AtomicUsize::new(options.keep);
     ordered(
         n,
         options.threads,
@@ -247,11 +259,16 @@ pub fn align_batch(
             let (src, tgt) = (doc.source_sentences(), doc.target_sentences());
             let prepared = first_pass(&src, &tgt, config);
             let pairs = training_pairs(&prepared, &src, &tgt, config);
-            Ok((
-                doc.sentences(),
-                doc.source_text.len() + doc.target_text.len(),
-                pairs,
-            ))
+            let sentences = doc.sentences();
+            let bytes = doc.source_text.len() + doc.target_text.len();
+            drop((src, tgt));
+            let taken = room.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |r| {
+                r.checked_sub(sentences)
+            });
+            if taken.is_ok() {
+                kept.lock().expect("kept lock").insert(k, (doc, prepared));
+            }
+            Ok((sentences, bytes, pairs))
         },
         |k, r: &Result<FirstPass>| match r {
             Ok((sentences, bytes, _)) => Step {
@@ -286,11 +303,18 @@ pub fn align_batch(
             if let Some(e) = failures.lock().expect("failures lock")[k].take() {
                 return Err(e);
             }
-            let doc = input.read(k)?;
+            let (doc, prepared) = match kept.lock().expect("kept lock").remove(&k) {
+                Some(both) => both,
+                None => {
+                    let doc = input.read(k)?;
+                    let prepared =
+                        first_pass(&doc.source_sentences(), &doc.target_sentences(), config);
+                    (doc, prepared)
+                }
+            };
             let (src, tgt) = (doc.source_sentences(), doc.target_sentences());
-            let prepared = first_pass(&src, &tgt, config);
             let beads = second_pass(&prepared, &src, &tgt, &lexicon, config);
-            drop((src, tgt));
+            drop((src, tgt, prepared));
             Ok((doc, beads))
         },
         |k, r: &Result<(Document, Vec<Bead>)>| step(2, k, r.as_ref().ok().map(|d| &d.0)),

@@ -1,14 +1,21 @@
 use super::*;
 use crate::align::align_corpus;
 
-/// Documents held in memory; `None` fails to read.
-struct Memory(Vec<Option<Document>>);
+/// Documents held in memory; `None` fails to read. Counts the reads.
+struct Memory(Vec<Option<Document>>, AtomicUsize);
+
+impl Memory {
+    fn new(docs: Vec<Option<Document>>) -> Memory {
+        Memory(docs, AtomicUsize::new(0))
+    }
+}
 
 impl Input for Memory {
     fn len(&self) -> usize {
         self.0.len()
     }
     fn read(&self, k: usize) -> Result<Document> {
+        self.1.fetch_add(1, Ordering::SeqCst);
         self.0[k]
             .clone()
             .ok_or_else(|| Error::invalid(format!("document {k} is unreadable")))
@@ -82,18 +89,31 @@ fn a_batch_aligns_as_align_corpus_does_with_one_word_model() {
         .collect();
     let config = Config::default();
     let want = align_corpus(&inputs, &Training::default(), &config);
-    for threads in [1, 3] {
+    let sentences: usize = docs.iter().map(Document::sentences).sum();
+    // kept between the passes: all, none, and those that fit in half
+    for (threads, keep) in [(1, KEEP), (3, 0), (2, sentences / 2)] {
         let options = Options {
             threads,
+            keep,
             ..Options::default()
         };
-        let input = Memory(docs.iter().cloned().map(Some).collect());
+        let input = Memory::new(docs.iter().cloned().map(Some).collect());
         let (summary, seen) = run(&input, &config, &options);
         assert_eq!(summary.aligned, docs.len());
         assert_eq!(summary.failed, 0);
         assert!(summary.training_pairs > 10, "{summary:?}");
         let got: Vec<Vec<Bead>> = seen.into_iter().map(|(_, r)| r.unwrap()).collect();
-        assert_eq!(got, want, "{threads} threads");
+        assert_eq!(got, want, "{threads} threads, {keep} kept");
+        // each document read once when all are kept, twice when none are
+        let reads = input.1.load(Ordering::SeqCst);
+        match keep {
+            0 => assert_eq!(reads, 2 * docs.len()),
+            KEEP => assert_eq!(reads, docs.len()),
+            _ if docs.len() > 2 => {
+                assert!(reads > docs.len() && reads < 2 * docs.len(), "{reads}")
+            }
+            _ => {}
+        }
     }
 }
 
@@ -104,7 +124,7 @@ fn failures_are_reported_in_place_and_the_others_go_on() {
     input.insert(1, None);
     input.push(None);
     let n = input.len();
-    let input = Memory(input);
+    let input = Memory::new(input);
     for lexical in [true, false] {
         let config = Config {
             lexical,
@@ -133,7 +153,7 @@ fn failures_are_reported_in_place_and_the_others_go_on() {
 #[test]
 fn an_error_from_the_sink_stops_the_batch() {
     let one = documents().swap_remove(0);
-    let input = Memory(vec![Some(one); 200]);
+    let input = Memory::new(vec![Some(one); 200]);
     let config = Config {
         lexical: false,
         ..Config::default()
