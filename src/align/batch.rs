@@ -85,6 +85,12 @@ pub trait Input: Sync {
     }
     /// Reads and segments document `k`; an error is that document's failure.
     fn read(&self, k: usize) -> Result<Document>;
+    /// A key of document `k` that does not depend on where it stands in the batch (a hash of
+    /// its name, say): the training sample is drawn by it, so that a batch split into shards
+    /// samples the same pairs. By default, `k`.
+    fn key(&self, k: usize) -> u64 {
+        k as u64
+    }
 }
 
 /// One document of a batch given as files.
@@ -128,6 +134,16 @@ impl Files {
 impl Input for Files {
     fn len(&self) -> usize {
         self.jobs.len()
+    }
+
+    /// The FNV-1a hash of the document's name.
+    fn key(&self, k: usize) -> u64 {
+        self.jobs[k]
+            .name
+            .bytes()
+            .fold(0xCBF2_9CE4_8422_2325, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+            })
     }
 
     fn read(&self, k: usize) -> Result<Document> {
@@ -282,7 +298,7 @@ pub fn align_batch(
         progress,
         &mut |k, r| {
             match r {
-                Ok((_, _, pairs)) => sample.add(k, pairs),
+                Ok((_, _, pairs)) => sample.add(k, input.key(k), pairs),
                 Err(e) => failures[k] = Some(e),
             }
             Ok(())
@@ -403,7 +419,7 @@ fn ordered<R: Send>(
 }
 
 /// A bottom-k sample of training pairs: each pair gets a pseudo-random priority from its
-/// document and bead number, and the `k` of lowest priority are kept.
+/// document's key and its number in the document, and the `k` of lowest priority are kept.
 struct Sample {
     capacity: usize,
     /// Max-heap on priority: the top is the first to go.
@@ -418,9 +434,9 @@ impl Sample {
         }
     }
 
-    fn add(&mut self, document: usize, pairs: Vec<(String, String)>) {
+    fn add(&mut self, document: usize, key: u64, pairs: Vec<(String, String)>) {
         for (k, pair) in pairs.into_iter().enumerate() {
-            let priority = mix((document as u64) << 32 | k as u64);
+            let priority = mix(mix(key) ^ k as u64);
             if self.heap.len() < self.capacity {
                 self.heap.push((priority, document, k, pair));
             } else if self.heap.peek().is_some_and(|top| priority < top.0) {

@@ -189,14 +189,25 @@ fn the_sample_keeps_the_same_pairs_whatever_the_order_they_come_in() {
     let mut a = Sample::new(100);
     let mut b = Sample::new(100);
     for d in 0..20 {
-        a.add(d, pairs(d));
+        a.add(d, d as u64, pairs(d));
     }
     for d in (0..20).rev() {
-        b.add(d, pairs(d));
+        b.add(d, d as u64, pairs(d));
     }
     let (a, b) = (a.into_pairs(), b.into_pairs());
     assert_eq!(a.len(), 100);
     assert_eq!(a, b);
+    // the documents' keys, not their places in the batch, decide: a shard's documents are
+    // sampled as in the whole batch
+    let mut shard = Sample::new(100);
+    for d in 0..20 {
+        shard.add(19 - d, d as u64, pairs(d));
+    }
+    let mut shard = shard.into_pairs();
+    let mut whole = a.clone();
+    shard.sort();
+    whole.sort();
+    assert_eq!(shard, whole);
     // spread over the documents, in document order
     let documents: std::collections::BTreeSet<&str> =
         a.iter().map(|p| p.0.split('-').next().unwrap()).collect();
@@ -209,7 +220,7 @@ fn the_sample_keeps_the_same_pairs_whatever_the_order_they_come_in() {
     assert_eq!(a, sorted);
     // a sample that has room keeps everything
     let mut c = Sample::new(1000);
-    c.add(0, pairs(0));
+    c.add(0, 0, pairs(0));
     assert_eq!(c.into_pairs(), pairs(0));
 }
 
