@@ -445,7 +445,7 @@ impl Progress {
             let bar = indicatif::ProgressBar::new(bytes * weight);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{spinner} {msg} [{bar:30}] {percent:>3}% · {eta} left",
+                    "{spinner} {msg} [{wide_bar}] {percent:>3}% · {eta} left",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
@@ -482,7 +482,7 @@ impl Progress {
     fn set_message(&self, pass: u8) {
         let p = usize::from(pass.clamp(1, 2) - 1);
         self.bar.set_message(format!(
-            "pass {pass}/{}: {}/{} documents, {} sentences",
+            "pass {pass}/{} · {}/{} documents · {} sentences",
             self.passes,
             self.done[p].load(Ordering::Relaxed),
             self.documents,
