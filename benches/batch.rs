@@ -94,10 +94,10 @@ fn dev_batch() {
             a.f1_strict, a.f1_lax, h.f1_strict, h.f1_lax
         );
     };
+    let cores = batch::Options::default().threads;
     println!(
-        "{} `hard` development documents ({} threads available)",
+        "{} `hard` development documents, {cores} threads available; median time of {ROUNDS} interleaved rounds",
         docs.len(),
-        batch::Options::default().threads
     );
     println!();
     println!(
@@ -106,52 +106,35 @@ fn dev_batch() {
     println!("|---|---:|---:|---:|---:|---:|");
     let config = Config::default();
 
-    // one by one, each with its own word model (reading included, as for the batch)
-    let start = Instant::now();
-    let alone: Vec<Vec<Bead>> = (0..files.len())
-        .map(|k| {
-            let doc = files.read(k).unwrap();
-            align(&doc.source_sentences(), &doc.target_sentences(), &config)
-        })
-        .collect();
-    report(
-        "each document alone, one by one",
-        start.elapsed().as_secs_f64(),
-        &alone,
-    );
-
-    // the same, two documents at a time
-    let start = Instant::now();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = Mutex::new(vec![Vec::new(); files.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..batch::Options::default().threads {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if k >= files.len() {
-                        break;
+    // each document with its own word model (reading included, as for the batch), on
+    // `threads` threads taking documents in turn
+    let alone = |threads: usize| -> Vec<Vec<Bead>> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results = Mutex::new(vec![Vec::new(); files.len()]);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        if k >= files.len() {
+                            break;
+                        }
+                        let doc = files.read(k).unwrap();
+                        let beads =
+                            align(&doc.source_sentences(), &doc.target_sentences(), &config);
+                        results.lock().unwrap()[k] = beads;
                     }
-                    let doc = files.read(k).unwrap();
-                    let beads = align(&doc.source_sentences(), &doc.target_sentences(), &config);
-                    results.lock().unwrap()[k] = beads;
-                }
-            });
-        }
-    });
-    let parallel = results.into_inner().unwrap();
-    report(
-        "each document alone, on every core",
-        start.elapsed().as_secs_f64(),
-        &parallel,
-    );
-
-    for threads in [1, batch::Options::default().threads] {
+                });
+            }
+        });
+        results.into_inner().unwrap()
+    };
+    // one batch, one word model
+    let together = |threads: usize| -> Vec<Vec<Bead>> {
         let options = batch::Options {
             threads,
             ..batch::Options::default()
         };
-        let start = Instant::now();
         let mut predicted = Vec::new();
         batch::align_batch(
             &files,
@@ -165,16 +148,41 @@ fn dev_batch() {
             },
         )
         .unwrap();
-        report(
-            &format!(
-                "one batch, {threads} thread{}",
-                if threads == 1 { "" } else { "s" }
-            ),
-            start.elapsed().as_secs_f64(),
-            &predicted,
-        );
+        predicted
+    };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let variants: Vec<(String, Box<dyn Fn() -> Vec<Vec<Bead>> + '_>)> = vec![
+        (
+            "each document alone, one by one".into(),
+            Box::new(|| alone(1)),
+        ),
+        (
+            format!("each document alone, {cores} at a time"),
+            Box::new(|| alone(cores)),
+        ),
+        ("one batch, 1 thread".into(), Box::new(|| together(1))),
+        (
+            format!("one batch, {cores} thread{}", plural(cores)),
+            Box::new(|| together(cores)),
+        ),
+    ];
+    let mut times = vec![Vec::new(); variants.len()];
+    let mut results = vec![Vec::new(); variants.len()];
+    for _ in 0..ROUNDS {
+        for (k, (_, run)) in variants.iter().enumerate() {
+            let start = Instant::now();
+            results[k] = run();
+            times[k].push(start.elapsed().as_secs_f64());
+        }
+    }
+    for (k, (how, _)) in variants.iter().enumerate() {
+        times[k].sort_by(f64::total_cmp);
+        report(how, times[k][ROUNDS / 2], &results[k]);
     }
 }
+
+/// Rounds of the development comparison.
+const ROUNDS: usize = 5;
 
 fn files(jobs: Vec<Job>) -> Files {
     let mut files = Files::new(jobs, Lang::Ar, Lang::En);

@@ -47,7 +47,8 @@ const CONTEXT: usize = 8;
 ///
 /// The gaps are aligned with the models of the whole document: the length ratio and variance
 /// of its first pass, anchors as usual, and (when `config.lexical`) a word model trained on the
-/// fixed pairs, then `training`'s pairs and the confident beads of a first pass over the gaps.
+/// fixed pairs, then `training`'s pairs and the first pass's confident beads that lie inside
+/// the gaps.
 /// Returns an error when the fixed beads do not fit the document.
 pub fn align_fixed(
     source: &[&str],
@@ -67,8 +68,7 @@ pub fn align_fixed(
         guide: &guide,
         config,
     };
-    let first: Vec<Vec<Bead>> = gaps.iter().map(|g| aligner.decode(g, None)).collect();
-    let found = if config.lexical {
+    let found: Vec<Vec<Bead>> = if config.lexical {
         let text = |b: &Bead| {
             (
                 source[b.source.clone()].join(" "),
@@ -77,11 +77,13 @@ pub fn align_fixed(
         };
         let both = |b: &&Bead| !b.source.is_empty() && !b.target.is_empty();
         let mut pairs: Vec<(String, String)> = fixed.iter().filter(both).map(text).collect();
-        let confident = first
+        // the document's first pass's confident beads that keep clear of the fixed ones
+        let confident = prepared
+            .first
             .iter()
-            .flatten()
             .filter(both)
             .filter(|b| b.score >= config.train_threshold)
+            .filter(|b| gaps.iter().any(|g| g.holds(b)))
             .map(text);
         let others: Vec<(String, String)> =
             training.pairs.iter().cloned().chain(confident).collect();
@@ -92,7 +94,7 @@ pub fn align_fixed(
             .map(|g| aligner.decode(g, Some(&lexicon)))
             .collect()
     } else {
-        first
+        gaps.iter().map(|g| aligner.decode(g, None)).collect()
     };
     let mut out = Vec::with_capacity(fixed.len() + found.iter().map(Vec::len).sum::<usize>());
     for (k, gap) in found.into_iter().enumerate() {
@@ -128,6 +130,15 @@ pub fn align_after(
 struct Gap {
     source: Range<usize>,
     target: Range<usize>,
+}
+
+impl Gap {
+    /// True when `b` lies inside the gap.
+    fn holds(&self, b: &Bead) -> bool {
+        let within =
+            |r: &Range<usize>, outer: &Range<usize>| r.start >= outer.start && r.end <= outer.end;
+        within(&b.source, &self.source) && within(&b.target, &self.target)
+    }
 }
 
 /// The gaps around `fixed`: one before each fixed bead and one after the last (some empty).
