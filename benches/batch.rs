@@ -151,7 +151,7 @@ fn dev_batch() {
         predicted
     };
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let variants: Vec<(String, Box<dyn Fn() -> Vec<Vec<Bead>> + '_>)> = vec![
+    let variants: Vec<(String, Aligner)> = vec![
         (
             "each document alone, one by one".into(),
             Box::new(|| alone(1)),
@@ -180,6 +180,9 @@ fn dev_batch() {
         report(how, times[k][ROUNDS / 2], &results[k]);
     }
 }
+
+/// One way of aligning the development documents: each document's beads.
+type Aligner<'a> = Box<dyn Fn() -> Vec<Vec<Bead>> + 'a>;
 
 /// Rounds of the development comparison.
 const ROUNDS: usize = 5;
