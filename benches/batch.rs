@@ -14,8 +14,9 @@
 //!    (about 15 % of neighbouring sentences joined on one side, 3 % dropped on one side),
 //!    written to a temporary folder with their gold beads. Each batch is aligned and stored
 //!    in a temporary memory (each document in its own transaction, as the command does);
-//!    reported: time, documents and sentences a second, peak resident memory (VmHWM, reset
-//!    before the run) and F1. The same run's first 200 documents aligned one by one, each
+//!    reported: time (split into the first pass, the word model's training and the second
+//!    pass, and the time spent storing), documents and sentences a second, peak resident
+//!    memory (VmHWM, reset before the run) and F1. The same run's first 200 documents aligned one by one, each
 //!    alone, and stored are the baseline for throughput.
 
 use std::path::{Path, PathBuf};
@@ -41,7 +42,7 @@ fn main() {
     let corpus = generate(dir.path(), largest);
     println!();
     println!(
-        "| generated documents | aligned | time | documents/s | sentences/s (both sides) | peak memory | strict F1 | lax F1 |"
+        "| generated documents | aligned | time (pass 1 + word model + pass 2) | documents/s | sentences/s (both sides) | peak memory | strict F1 | lax F1 |"
     );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     let baseline = corpus.jobs.len().min(200);
@@ -287,20 +288,23 @@ fn one_by_one_generated(dir: &Path, corpus: &Files, count: usize) {
     let mut sentences = 0;
     let db = dir.join("one-by-one.db");
     let mut memory = Memory::open(&db).unwrap();
+    let mut storing = 0.0;
     reset_peak_memory();
     let start = Instant::now();
     for k in 0..count {
         let doc = corpus.read(k).unwrap();
         sentences += doc.sentences();
         let beads = align(&doc.source_sentences(), &doc.target_sentences(), &config);
+        let t = Instant::now();
         store(&mut memory, &corpus.jobs[k].name, &doc, &beads).unwrap();
+        storing += t.elapsed().as_secs_f64();
         let pred: Vec<IndexBead> = beads.iter().map(IndexBead::from).collect();
         scorer.add(&gold_of(&corpus.jobs[k]), &pred);
     }
     let seconds = start.elapsed().as_secs_f64();
     let s = scorer.scores();
     println!(
-        "| {count} | one by one, each alone, stored (baseline) | {seconds:.1} s | {:.1} | {:.0} | {} MB | {:.4} | {:.4} |",
+        "| {count} | one by one, each alone, stored (baseline) | {seconds:.1} s (storing {storing:.1}) | {:.1} | {:.0} | {} MB | {:.4} | {:.4} |",
         count as f64 / seconds,
         sentences as f64 / seconds,
         peak_memory_mb(),
@@ -308,7 +312,7 @@ fn one_by_one_generated(dir: &Path, corpus: &Files, count: usize) {
         s.f1_lax
     );
     drop(memory);
-    let _ = std::fs::remove_file(&db);
+    remove_memory(&db);
 }
 
 fn store(memory: &mut Memory, name: &str, doc: &Document, beads: &[Bead]) -> bitext::Result<i64> {
@@ -340,6 +344,9 @@ fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
     let config = Config::default();
     let mut scorer = Scorer::default();
     let mut sentences = 0;
+    let mut storing = 0.0;
+    // when the first pass ended and the second began (the word model is trained between)
+    let marks = Mutex::new((None, None));
     reset_peak_memory();
     let start = Instant::now();
     batch::align_batch(
@@ -347,11 +354,21 @@ fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
         &Training::default(),
         &config,
         &batch::Options::default(),
-        &|_| {},
+        &|step| {
+            let mut marks = marks.lock().unwrap();
+            match step.pass {
+                1 => marks.0 = Some(Instant::now()),
+                _ => {
+                    marks.1.get_or_insert_with(Instant::now);
+                }
+            }
+        },
         |k, r| {
             let (doc, beads) = r?;
             sentences += doc.sentences();
+            let t = Instant::now();
             store(&mut memory, &part.jobs[k].name, &doc, &beads)?;
+            storing += t.elapsed().as_secs_f64();
             let pred: Vec<IndexBead> = beads.iter().map(IndexBead::from).collect();
             scorer.add(&gold_of(&part.jobs[k]), &pred);
             Ok(())
@@ -359,9 +376,14 @@ fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
     )
     .unwrap();
     let seconds = start.elapsed().as_secs_f64();
+    let (first, second) = marks.into_inner().unwrap();
+    let since = |t: Option<Instant>| t.map_or(0.0, |t| (t - start).as_secs_f64());
     let s = scorer.scores();
     println!(
-        "| {size} | one batch, stored | {seconds:.1} s | {:.1} | {:.0} | {} MB | {:.4} | {:.4} |",
+        "| {size} | one batch, stored | {seconds:.1} s ({:.1} + {:.1} + {:.1}; storing {storing:.1}) | {:.1} | {:.0} | {} MB | {:.4} | {:.4} |",
+        since(first),
+        since(second) - since(first),
+        seconds - since(second),
         size as f64 / seconds,
         sentences as f64 / seconds,
         peak_memory_mb(),
@@ -369,7 +391,13 @@ fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
         s.f1_lax
     );
     drop(memory);
-    let _ = std::fs::remove_file(&db);
+    remove_memory(&db);
+}
+
+fn remove_memory(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
 }
 
 /// A small deterministic generator (linear congruential), so the batches never change.
