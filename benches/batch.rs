@@ -1,7 +1,7 @@
 //! Aligning a batch against aligning its documents one by one; throughput and peak memory of
 //! large generated batches.
 //!
-//!     cargo bench --bench batch                  # dev documents, then 1,000 and 10,000 generated
+//!     cargo bench --bench batch                  # dev documents, then 1,000, 3,000, 10,000 generated
 //!     cargo bench --bench batch -- 1000 3000     # other batch sizes
 //!
 //! 1. The 62 `hard` development documents: each aligned alone (`align`, one word model per
@@ -16,7 +16,7 @@
 //!    in a temporary memory (each document in its own transaction, as the command does);
 //!    reported: time (split into the first pass, the word model's training and the second
 //!    pass, and the time spent storing), documents and sentences a second, peak resident
-//!    memory (VmHWM, reset before the run) and F1. The same run's first 200 documents aligned one by one, each
+//!    memory (VmHWM of a process running that measurement alone) and F1. The same run's first 200 documents aligned one by one, each
 //!    alone, and stored are the baseline for throughput.
 
 use std::path::{Path, PathBuf};
@@ -34,21 +34,43 @@ use bitext::store::{Memory, NewDocument};
 mod support;
 use support::{clean_pairs, dev_documents, peak_memory_mb, reset_peak_memory, sizes};
 
+/// Set in the child processes that run one measurement each: `baseline|batch FOLDER COUNT`.
+const CHILD: &str = "BITEXT_BATCH_BENCH_RUN";
+
 fn main() {
-    let sizes = sizes(&[1_000, 10_000]);
+    if let Ok(run) = std::env::var(CHILD) {
+        // one measurement in a fresh process, so that no other run's memory is counted
+        let mut parts = run.splitn(3, ' ');
+        let (kind, count, dir) = (parts.next(), parts.next(), parts.next());
+        let (Some(kind), Some(count), Some(dir)) = (kind, count, dir) else {
+            panic!("{CHILD}={run}: expected KIND COUNT FOLDER");
+        };
+        let count: usize = count.parse().expect("a count");
+        let corpus = generated(Path::new(dir), count);
+        match kind {
+            "baseline" => one_by_one_generated(Path::new(dir), &corpus, count),
+            _ => generated_batch(Path::new(dir), &corpus, count),
+        }
+        return;
+    }
+    let sizes = sizes(&[1_000, 3_000, 10_000]);
     dev_batch();
     let dir = tempfile::tempdir().expect("temporary folder");
     let largest = sizes.iter().copied().max().unwrap_or(0);
-    let corpus = generate(dir.path(), largest);
+    generate(dir.path(), largest);
     println!();
     println!(
         "| generated documents | aligned | time (pass 1 + word model + pass 2) | documents/s | sentences/s (both sides) | peak memory | strict F1 | lax F1 |"
     );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|");
-    let baseline = corpus.jobs.len().min(200);
-    one_by_one_generated(dir.path(), &corpus, baseline);
-    for &size in &sizes {
-        generated_batch(dir.path(), &corpus, size);
+    let runs = std::iter::once(("baseline", largest.min(200)))
+        .chain(sizes.iter().map(|&size| ("batch", size)));
+    for (kind, count) in runs {
+        let status = std::process::Command::new(std::env::current_exe().expect("this program"))
+            .env(CHILD, format!("{kind} {count} {}", dir.path().display()))
+            .status()
+            .expect("a measurement process");
+        assert!(status.success(), "{kind} {count}: {status}");
     }
 }
 
@@ -195,12 +217,26 @@ fn files(jobs: Vec<Job>) -> Files {
     files
 }
 
-/// Writes `count` generated document pairs under `dir` (`gNNNNN/{ar,en,gold}.txt`); returns
-/// the batch of them.
-fn generate(dir: &Path, count: usize) -> Files {
+/// The first `count` generated documents of `dir`.
+fn generated(dir: &Path, count: usize) -> Files {
+    files(
+        (0..count)
+            .map(|k| {
+                let folder = dir.join(format!("g{k:05}"));
+                Job {
+                    source: folder.join("ar.txt"),
+                    target: folder.join("en.txt"),
+                    name: format!("g{k:05}"),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Writes `count` generated document pairs under `dir` (`gNNNNN/{ar,en,gold}.txt`).
+fn generate(dir: &Path, count: usize) {
     let pairs = clean_pairs();
     let mut rng = Lcg(2024);
-    let mut jobs = Vec::with_capacity(count);
     for k in 0..count {
         let len = 20 + rng.below(41);
         let start = rng.below(pairs.len());
@@ -266,13 +302,7 @@ fn generate(dir: &Path, count: usize) -> Files {
             .map(|b| beads::format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n")
             .collect();
         std::fs::write(folder.join("gold.txt"), gold_text).unwrap();
-        jobs.push(Job {
-            source: folder.join("ar.txt"),
-            target: folder.join("en.txt"),
-            name: format!("g{k:05}"),
-        });
     }
-    files(jobs)
 }
 
 fn gold_of(job: &Job) -> Vec<IndexBead> {
@@ -333,12 +363,7 @@ fn store(memory: &mut Memory, name: &str, doc: &Document, beads: &[Bead]) -> bit
 }
 
 /// The first `size` documents as one batch, stored in a new memory.
-fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
-    let part = Files {
-        jobs: corpus.jobs[..size].to_vec(),
-        refused: vec![None; size],
-        ..corpus.clone()
-    };
+fn generated_batch(dir: &Path, part: &Files, size: usize) {
     let db: PathBuf = dir.join(format!("batch-{size}.db"));
     let mut memory = Memory::open(&db).unwrap();
     let config = Config::default();
@@ -350,7 +375,7 @@ fn generated_batch(dir: &Path, corpus: &Files, size: usize) {
     reset_peak_memory();
     let start = Instant::now();
     batch::align_batch(
-        &part,
+        part,
         &Training::default(),
         &config,
         &batch::Options::default(),
