@@ -8,7 +8,7 @@
 //! several runs: aligning it whole (the baseline, same run); re-aligning it with every tenth
 //! gold bead fixed; building the rescoring models (`Rescorer::new`: features and the length
 //! model) and scoring one bead (with the lexical model on, that call trains the word model on
-//! the 100 confident beads nearest it), with and without the lexical model.
+//! the 50 confident beads nearest it), with and without the lexical model.
 
 use std::time::Instant;
 

@@ -29,10 +29,10 @@ const TRAINING_PAIRS: usize = 10_000;
 
 /// Most of the document's confident beads the word model learns from when rescoring: those
 /// nearest the beads scored. A news article has fewer; training on more costs time linearly.
-pub const RESCORE_PAIRS: usize = 100;
+pub const RESCORE_PAIRS: usize = 50;
 
 /// Most of the training pairs (a memory's reviewed pairs) the rescoring word model learns from.
-const RESCORE_TRAINING_PAIRS: usize = 50;
+const RESCORE_TRAINING_PAIRS: usize = 25;
 
 /// Sentences of context a rescoring window holds on each side of the bead, on both languages'
 /// sides (as far as the document goes): the aligner's later passes search ±8 sentences.
@@ -48,8 +48,8 @@ const CONTEXT: usize = 8;
 /// The gaps are aligned with the models of the whole document: the length ratio and variance
 /// of its first pass, anchors as usual, and (when `config.lexical`) a word model trained on the
 /// fixed pairs, then `training`'s pairs and the first pass's confident beads that lie inside
-/// the gaps.
-/// Returns an error when the fixed beads do not fit the document.
+/// the gaps. Returns an error when the fixed beads do not fit the document (outside it, out of
+/// order, overlapping, or empty).
 pub fn align_fixed(
     source: &[&str],
     target: &[&str],
@@ -320,6 +320,8 @@ pub struct Rescorer<'a> {
     length: LengthModel,
     training: &'a Training,
     config: &'a Config,
+    /// Most confident beads the word model learns from ([`RESCORE_PAIRS`] unless changed).
+    nearest: usize,
 }
 
 impl<'a> Rescorer<'a> {
@@ -335,14 +337,10 @@ impl<'a> Rescorer<'a> {
         config: &'a Config,
     ) -> Result<Rescorer<'a>> {
         check_cover(beads, source.len(), target.len())?;
-        let len = |texts: &[&str], lang| -> Vec<f64> {
-            texts
-                .iter()
-                .map(|t| features::extract(t, lang).len)
-                .collect()
-        };
-        let src_len = len(source, config.source_lang);
-        let tgt_len = len(target, config.target_lang);
+        let len =
+            |texts: &[&str]| -> Vec<f64> { texts.iter().map(|t| features::length(t)).collect() };
+        let src_len = len(source);
+        let tgt_len = len(target);
         let confident: Vec<Bead> = beads
             .iter()
             .filter(|b| !b.source.is_empty() && !b.target.is_empty())
@@ -362,7 +360,17 @@ impl<'a> Rescorer<'a> {
             length,
             training,
             config,
+            nearest: RESCORE_PAIRS,
         })
+    }
+
+    /// The same models with the word model learning from at most `pairs` of the document's
+    /// confident beads, those nearest the beads scored: fewer is faster and more local.
+    pub fn nearest(self, pairs: usize) -> Rescorer<'a> {
+        Rescorer {
+            nearest: pairs,
+            ..self
+        }
     }
 
     /// The scores of the beads `which` (indices into `beads`, which must be an alignment of
@@ -410,7 +418,7 @@ impl<'a> Rescorer<'a> {
         };
         let mut near: Vec<&Bead> = self.confident.iter().collect();
         near.sort_by_key(|b| (distance(b), b.source.start));
-        near.truncate(RESCORE_PAIRS);
+        near.truncate(self.nearest);
         near.sort_by_key(|b| b.source.start);
         let text = |b: &&Bead| {
             (
