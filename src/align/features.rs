@@ -21,22 +21,28 @@ pub struct Features {
 pub fn extract(text: &str, lang: Lang) -> Features {
     let mut f = Features {
         sentences: crate::segment::split(text, lang).len().max(1) as u32,
+        len: length(text),
         ..Features::default()
     };
-    let mut len = 0usize;
     for c in text.chars() {
         match c {
-            c if c.is_whitespace() => continue,
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => continue,
             '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => f.quotes += 1,
             '?' | '\u{061F}' => f.questions += 1,
             '!' => f.exclamations += 1,
             _ => {}
         }
-        len += 1;
     }
-    f.len = len as f64;
     f
+}
+
+/// The length the length model reads ([`Features::len`]): characters, not counting
+/// whitespace, harakat and tatweel. Cheap: the rescorer takes it for every sentence.
+pub fn length(text: &str) -> f64 {
+    text.chars()
+        .filter(|&c| {
+            !c.is_whitespace() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+        })
+        .count() as f64
 }
 
 #[cfg(test)]

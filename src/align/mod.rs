@@ -17,7 +17,9 @@
 //! score of 0.6 means the model saw a real alternative to that bead.
 
 pub mod anchors;
+pub mod batch;
 pub mod beads;
+pub mod constrained;
 pub mod dp;
 pub mod features;
 pub mod length;
@@ -142,7 +144,7 @@ impl Default for Config {
 }
 
 /// Lattices up to this many cells are searched whole.
-const FULL_LATTICE: usize = 250_000;
+pub(crate) const FULL_LATTICE: usize = 250_000;
 
 /// A document prepared for alignment: features of both sides and the first pass's result.
 pub struct Prepared {
@@ -152,7 +154,7 @@ pub struct Prepared {
     tgt_len: Vec<f64>,
     src_count: Vec<[u32; 4]>,
     tgt_count: Vec<[u32; 4]>,
-    length: LengthModel,
+    pub(crate) length: LengthModel,
     length_costs: CostTable,
     /// Anchor scores of the sentence pairs near the first pass's path.
     anchors: AnchorTable,
@@ -374,7 +376,7 @@ impl Prepared {
     /// partner on the other side, so a name repeated in neighbouring sentences does not make
     /// a 2-2 bead look better than the two 1-1 beads it is made of. `lexical` scores the whole
     /// bead.
-    fn cost(
+    pub(crate) fn cost(
         &self,
         i: usize,
         j: usize,
@@ -409,7 +411,7 @@ impl Prepared {
     }
 }
 
-fn shapes() -> Vec<Shape> {
+pub(crate) fn shapes() -> Vec<Shape> {
     SHAPES.iter().map(|&(di, dj)| Shape { di, dj }).collect()
 }
 
@@ -421,7 +423,7 @@ fn path_cells(decoded: &Decoded) -> Vec<(usize, usize)> {
     cells
 }
 
-fn to_beads(decoded: &Decoded) -> Vec<Bead> {
+pub(crate) fn to_beads(decoded: &Decoded) -> Vec<Bead> {
     decoded
         .steps
         .iter()

@@ -19,12 +19,20 @@ use crate::store::{DocumentTexts, NewDocument, Realignment, UnitFilter, span_tex
 /// and 0-1 pairs with a confidence score, and stored as a document of the translation memory.
 /// The memory's reviewed pairs, and other documents' confident ones, help the aligner learn
 /// word translations.
+///
+/// With --batch or --batch-dir, many document pairs are aligned at once on every core, with one
+/// word-translation model learnt from the whole batch, and each is stored in its own
+/// transaction; a document that fails (a missing file, bad encoding, an empty text, a name
+/// already stored) is reported and the others go on.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("batch_input").args(["batch", "batch_dir"])))]
 pub struct Args {
     /// The source text (UTF-8)
-    source: PathBuf,
+    #[arg(required_unless_present = "batch_input")]
+    source: Option<PathBuf>,
     /// The target text, the translation of the source (UTF-8)
-    target: PathBuf,
+    #[arg(required_unless_present = "batch_input")]
+    target: Option<PathBuf>,
     /// Language of the source text
     #[arg(long, default_value = "ar", value_parser = super::parse_lang, value_name = "LANG")]
     source_lang: Lang,
@@ -68,6 +76,18 @@ pub struct Args {
     /// A bilingual word list to help the lexical pass: source<TAB>target per line
     #[arg(long, value_name = "FILE")]
     dictionary: Option<PathBuf>,
+    /// Align the document pairs listed in LIST: source<TAB>target[<TAB>name] a line, paths
+    /// relative to LIST's folder, # comments; names default as for one document
+    #[arg(long, value_name = "LIST", conflicts_with_all = ["source", "target", "name"])]
+    batch: Option<PathBuf>,
+    /// Align every folder of DIR that holds SOURCE-LANG.txt and TARGET-LANG.txt (ar.txt and
+    /// en.txt by default), named after the folder
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["source", "target", "name", "batch"])]
+    batch_dir: Option<PathBuf>,
+    /// With --batch or --batch-dir: also write each document's beads to DIR/NAME.align
+    /// (the bead format, which ../shared/devdata/score.py reads)
+    #[arg(long, value_name = "DIR", requires = "batch_input")]
+    write_pred: Option<PathBuf>,
 }
 
 /// How `align` prints its result.
@@ -98,7 +118,32 @@ struct JsonBead {
 }
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
-    if args.source == Path::new("-") && args.target == Path::new("-") {
+    if let Some(list) = args.batch.as_ref().or(args.batch_dir.as_ref()) {
+        return super::batch::run(
+            super::batch::Options {
+                list: list.clone(),
+                is_dir: args.batch_dir.is_some(),
+                source_lang: args.source_lang,
+                target_lang: args.target_lang,
+                source_lines: args.lines || args.source_lines,
+                target_lines: args.lines || args.target_lines,
+                replace: args.replace,
+                no_store: args.no_store,
+                json: args.json || args.format == Format::Json,
+                tsv: args.format == Format::Tsv,
+                lexical: !args.no_lexical,
+                dictionary: args.dictionary.clone(),
+                write_pred: args.write_pred.clone(),
+            },
+            ctx,
+        );
+    }
+    let (Some(source), Some(target)) = (&args.source, &args.target) else {
+        return Err(Error::invalid(
+            "give a source and a target text, or --batch LIST",
+        ));
+    };
+    if source == Path::new("-") && target == Path::new("-") {
         return Err(Error::invalid(
             "only one of the two texts can come from standard input",
         ));
@@ -106,10 +151,10 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let name = match &args.name {
         Some(n) if n.trim().is_empty() => return Err(Error::invalid("--name cannot be empty")),
         Some(n) => n.clone(),
-        None => default_name(&args.source)?,
+        None => default_name(source)?,
     };
-    let source_text = crate::input::read_text(&args.source)?;
-    let target_text = crate::input::read_text(&args.target)?;
+    let source_text = crate::input::read_text(source)?;
+    let target_text = crate::input::read_text(target)?;
     let split = |text: &str, lang: Lang, lines: bool| {
         if lines || args.lines {
             segment::lines(text)
@@ -120,8 +165,8 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let source_spans = split(&source_text, args.source_lang, args.source_lines);
     let target_spans = split(&target_text, args.target_lang, args.target_lines);
     for (path, text, spans) in [
-        (&args.source, &source_text, &source_spans),
-        (&args.target, &target_text, &target_spans),
+        (source, &source_text, &source_spans),
+        (target, &target_text, &target_spans),
     ] {
         crate::input::check_sentences(path, text, spans.iter().map(|s| (s.start, s.end)))?;
     }
@@ -353,7 +398,7 @@ fn print(
 
 /// The document name when none is given: the file's stem, or its folder's name when the stem is
 /// a language code (`corpus/kazakhstan-2022/ar.txt` → `kazakhstan-2022`).
-fn default_name(source: &Path) -> Result<String> {
+pub(super) fn default_name(source: &Path) -> Result<String> {
     if source == Path::new("-") {
         return Err(Error::invalid(
             "give the document a --name when the source comes from standard input",
@@ -377,7 +422,7 @@ fn default_name(source: &Path) -> Result<String> {
 }
 
 /// Reads a tab-separated word list: `source<TAB>target` per line, `#` comments.
-fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
+pub(super) fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
     let text = crate::input::read_text(path)?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -408,7 +453,10 @@ const TRAINING_UNITS: usize = 20_000;
 /// Pairs of the memory (outside the document being aligned) to train the lexical model on:
 /// those a reviewer passed, and drafts the aligner was sure of (score ≥ 0.9); never rejected
 /// ones.
-fn reviewed_pairs(memory: &crate::store::Memory, skip: &str) -> Result<Vec<(String, String)>> {
+pub(super) fn reviewed_pairs(
+    memory: &crate::store::Memory,
+    skip: &str,
+) -> Result<Vec<(String, String)>> {
     use crate::store::Status;
     let reviewed = UnitFilter {
         statuses: vec![Status::Reviewed, Status::Approved],

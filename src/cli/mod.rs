@@ -5,6 +5,7 @@
 //! 3 a database that cannot be used (not bitext's, damaged, newer, locked).
 
 mod align;
+mod batch;
 mod check;
 mod concordance;
 mod delete;
