@@ -314,6 +314,31 @@ fn export_filters_by_document_status_and_score() {
 }
 
 #[test]
+fn tmx_leaves_rejected_pairs_out_unless_asked_and_json_keeps_them() {
+    let env = Env::new();
+    env.article("a.db");
+    env.ok("a.db", &["edit", "4", "7", "--status", "rejected"]);
+    let tus = |tmx: &str| tmx.matches("<tu ").count();
+    let out = env
+        .bitext("a.db", &["export", "-o", "cat.tmx"])
+        .assert()
+        .success();
+    let said = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        said.contains("exported 16 pairs to cat.tmx; left out 2 rejected pairs (--all or --status rejected takes them)"),
+        "{said}"
+    );
+    let tmx = String::from_utf8(env.read("cat.tmx")).unwrap();
+    assert_eq!(tus(&tmx), 16);
+    assert!(!tmx.contains("<prop type=\"x-status\">rejected</prop>"));
+    assert_eq!(tus(&env.ok("a.db", &["export", "--all"])), 18);
+    assert_eq!(tus(&env.ok("a.db", &["export", "--status", "rejected"])), 2);
+    // JSON is the whole memory
+    let json = env.json("a.db", &["export", "--format", "json"]);
+    assert_eq!(json["units"].as_array().unwrap().len(), 18);
+}
+
+#[test]
 fn an_empty_selection_gives_a_valid_empty_file() {
     let env = Env::new();
     env.article("a.db");

@@ -14,6 +14,10 @@ use crate::store::{BulkReport, Memory, Selection, Status, UnitEdit, UnitFilter, 
 /// selection together pick the named pairs that match it. Every pair changed is one change in
 /// the history (with your --user name, else $USER), which 'bitext undo' reverts as a whole.
 /// Pairs that already read as asked are skipped and counted; a text edit takes one pair.
+///
+/// Texts full of quotes are easier from a file than as shell arguments: `--target -` (or
+/// `--source -`, `--note -`) reads the text from standard input, and `--edit` opens the pair in
+/// your editor ($VISUAL, else $EDITOR, else vi) and applies what you save.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -21,18 +25,22 @@ pub struct Args {
     /// Only pairs with this review status (draft, reviewed, approved, rejected); repeatable
     #[arg(long, value_parser = super::parse_status, value_name = "STATUS")]
     if_status: Vec<Status>,
-    /// The new source text (one pair only)
+    /// The new source text (one pair only; - reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
-    /// The new target text (one pair only)
+    /// The new target text (one pair only; - reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     target: Option<String>,
     /// The new review status: draft, reviewed, approved or rejected
     #[arg(long, value_parser = super::parse_status, value_name = "STATUS")]
     status: Option<Status>,
-    /// A note for reviewers ("" removes the note)
+    /// A note for reviewers ("" removes the note; - reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// Open the pair (source, target and note) in your editor and apply what you save
+    /// (one pair only)
+    #[arg(long, conflicts_with_all = ["source", "target", "note"])]
+    edit: bool,
     /// Refuse the edit if the pair is no longer at this revision (one pair only; `list --json`
     /// shows each pair's revision)
     #[arg(long, value_name = "N")]
@@ -137,22 +145,200 @@ fn parse_ids(s: &str) -> std::result::Result<(i64, i64), String> {
 
 pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let mut memory = ctx.existing_memory()?;
-    let edit = UnitEdit {
-        source: args.source,
-        target: args.target,
-        status: args.status,
-        note: args.note,
-    };
-    if edit == UnitEdit::default() {
+    let from_stdin = [&args.source, &args.target, &args.note]
+        .iter()
+        .filter(|t| t.as_deref() == Some("-"))
+        .count();
+    if from_stdin > 1 {
         return Err(Error::invalid(
-            "nothing to change: give --source, --target, --status or --note",
+            "only one of --source, --target and --note can be read from standard input (-)",
         ));
     }
-    let selection = args
-        .pairs
-        .selection(&memory, &args.if_status, args.revision)?;
+    let read = |text: Option<String>| -> Result<Option<String>> {
+        match text.as_deref() {
+            Some("-") => text_from_stdin().map(Some),
+            _ => Ok(text),
+        }
+    };
+    let mut edit = UnitEdit {
+        source: read(args.source)?,
+        target: read(args.target)?,
+        status: args.status,
+        note: read(args.note)?,
+    };
+    let mut revision = args.revision;
+    if args.edit {
+        let id = match args.pairs.ids.as_slice() {
+            [(a, b)] if a == b && args.pairs.document.is_none() => *a,
+            _ => return Err(Error::invalid("--edit takes one pair: give its id")),
+        };
+        let edited = in_editor(&memory.unit(id)?, revision)?;
+        edit.source = edited.source;
+        edit.target = edited.target;
+        edit.note = edited.note;
+        revision = Some(edited.revision);
+    }
+    if edit == UnitEdit::default() {
+        return Err(Error::invalid(
+            "nothing to change: give --source, --target, --status, --note or --edit",
+        ));
+    }
+    let selection = args.pairs.selection(&memory, &args.if_status, revision)?;
     let report = memory.edit_units(&selection, &edit, &ctx.user)?;
     finish(ctx, &memory, &report, args.json, &skipped_because(&edit))
+}
+
+/// A text given on standard input: UTF-8, with the one line end that ends the input left out
+/// (`echo TEXT | bitext edit 6 --target -`).
+fn text_from_stdin() -> Result<String> {
+    let stdin = std::path::Path::new("-");
+    let mut text = crate::input::decode_utf8(stdin, crate::input::read_bytes(stdin)?)?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
+/// What the editor gave back: the texts that changed, and the revision the pair had when it
+/// was opened (so that a change made meanwhile elsewhere is refused, not overwritten).
+struct Edited {
+    source: Option<String>,
+    target: Option<String>,
+    note: Option<String>,
+    revision: i64,
+}
+
+/// The heading before each field in the file the editor opens.
+const HEADINGS: [&str; 3] = ["==== source", "==== target", "==== note"];
+
+/// The file the editor opens: a comment saying what it is, then each field under its heading.
+fn editor_file(u: &crate::store::Unit) -> Result<String> {
+    let mut out = format!(
+        "# bitext: pair #{} of '{}', revision {}.\n\
+         # Change the texts under the headings and save. These # lines are left out.\n\
+         # To change nothing, leave the editor without saving.\n",
+        u.id,
+        super::output::escape(&u.document),
+        u.revision
+    );
+    for (heading, text) in HEADINGS.iter().zip([
+        u.source.as_str(),
+        u.target.as_str(),
+        u.note.as_deref().unwrap_or(""),
+    ]) {
+        if text.lines().any(|l| l.starts_with("==== ")) {
+            return Err(Error::invalid(format!(
+                "pair #{} has a line starting with '==== ', which --edit uses for its headings; use --source -, --target - or --note - instead",
+                u.id
+            )));
+        }
+        out.push_str(heading);
+        out.push_str(" ====\n");
+        out.push_str(text);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The three fields of a saved editor file, in heading order.
+fn parse_editor_file(text: &str) -> Result<[String; 3]> {
+    let mut fields: [Option<String>; 3] = Default::default();
+    let mut current: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if let Some(k) = HEADINGS.iter().position(|h| bare.starts_with(h)) {
+            if fields[k].is_some() {
+                return Err(Error::invalid(format!(
+                    "the saved file has the heading '{}' twice: nothing changed",
+                    HEADINGS[k]
+                )));
+            }
+            fields[k] = Some(String::new());
+            current = Some(k);
+        } else if let Some(k) = current {
+            fields[k].get_or_insert_with(String::new).push_str(line);
+        }
+        // lines before the first heading are the comment
+    }
+    let mut out: [String; 3] = Default::default();
+    for (k, field) in fields.into_iter().enumerate() {
+        let Some(mut text) = field else {
+            return Err(Error::invalid(format!(
+                "the saved file has no '{} ====' heading: nothing changed",
+                HEADINGS[k]
+            )));
+        };
+        // the line ends before the next heading belong to the file, not to the text (a pair's
+        // text never ends with one: it ends where its last sentence ends)
+        let kept = text.trim_end_matches(['\n', '\r']).len();
+        text.truncate(kept);
+        out[k] = text;
+    }
+    Ok(out)
+}
+
+/// Opens the pair in the user's editor and reads back what was saved.
+fn in_editor(u: &crate::store::Unit, revision: Option<i64>) -> Result<Edited> {
+    if let Some(r) = revision.filter(|&r| r != u.revision) {
+        return Err(Error::Stale {
+            unit: u.id,
+            expected: r,
+            current: u.revision,
+        });
+    }
+    let before = editor_file(u)?;
+    let path =
+        std::env::temp_dir().join(format!("bitext-pair-{}-{}.txt", u.id, std::process::id()));
+    let write_err = |e| Error::Write {
+        path: path.clone(),
+        source: e,
+    };
+    std::fs::write(&path, &before).map_err(write_err)?;
+    let saved =
+        run_editor(&path).and_then(|()| std::fs::read(&path).map_err(|e| Error::read(&path, e)));
+    let _ = std::fs::remove_file(&path);
+    let saved = crate::input::decode_utf8(&path, saved?)?;
+    if saved == before {
+        return Err(Error::invalid(format!(
+            "the file was saved unchanged: pair #{} is left as it was",
+            u.id
+        )));
+    }
+    let [source, target, note] = parse_editor_file(&saved)?;
+    let changed = |new: String, old: &str| (new != old).then_some(new);
+    Ok(Edited {
+        source: changed(source, &u.source),
+        target: changed(target, &u.target),
+        note: changed(note, u.note.as_deref().unwrap_or("")),
+        revision: u.revision,
+    })
+}
+
+/// Runs `$VISUAL`, else `$EDITOR`, else `vi` on `path` through the shell (so that an editor
+/// given with options, `code --wait`, works) and waits for it.
+fn run_editor(path: &std::path::Path) -> Result<()> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("bitext")
+        .arg(path)
+        .status()
+        .map_err(|e| Error::invalid(format!("cannot start the editor '{editor}': {e}")))?;
+    if !status.success() {
+        return Err(Error::invalid(format!(
+            "the editor '{}' exited with {status}: nothing changed",
+            super::output::escape(&editor)
+        )));
+    }
+    Ok(())
 }
 
 /// Why a skipped pair was skipped: "already approved" for a status change, else "already as
@@ -197,6 +383,42 @@ pub(crate) fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_editor_file_gives_back_the_texts_exactly() {
+        let mut m = Memory::open_in_memory().unwrap();
+        crate::fixtures::kazakhstan(&mut m);
+        let mut u = m.unit(6).unwrap();
+        u.note = Some("two\nlines".into());
+        u.target = "A text\r\nwith a CRLF and # a hash".into();
+        let file = editor_file(&u).unwrap();
+        assert!(file.starts_with("# bitext: pair #6 of 'kazakhstan-2022', revision 1.\n"));
+        let [source, target, note] = parse_editor_file(&file).unwrap();
+        assert_eq!(
+            (source.as_str(), target.as_str()),
+            (u.source.as_str(), u.target.as_str())
+        );
+        assert_eq!(note, "two\nlines");
+        // an empty note stays empty; a missing heading or a doubled one is refused
+        u.note = None;
+        assert_eq!(parse_editor_file(&editor_file(&u).unwrap()).unwrap()[2], "");
+        let cut = file.replace("==== note ====\n", "");
+        assert!(
+            parse_editor_file(&cut)
+                .unwrap_err()
+                .to_string()
+                .contains("no '==== note ===='")
+        );
+        let twice = format!("{file}==== target ====\nx\n");
+        assert!(
+            parse_editor_file(&twice)
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
+        u.target = "==== note ==== inside".into();
+        assert!(editor_file(&u).is_err());
+    }
 
     #[test]
     fn ids_and_ranges_parse() {

@@ -16,6 +16,10 @@ use crate::store::{Status, UnitFilter};
 /// back the inline markup and props of pairs imported from other tools. JSON holds every field
 /// of a pair (see docs/unit.schema.json). Importing an export into a new memory and exporting
 /// it again gives the same file, byte for byte.
+///
+/// A TMX export leaves out the pairs a reviewer rejected (a CAT tool would offer them as
+/// matches) unless --status rejected or --all asks for them, and says how many it left out; a
+/// JSON export is the whole memory.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// File format (default: from the output file's extension, else tmx)
@@ -30,6 +34,9 @@ pub struct Args {
     /// Only pairs whose alignment score is at least this
     #[arg(long, value_name = "X")]
     min_score: Option<f64>,
+    /// Rejected pairs too (a TMX export leaves them out unless --status names them)
+    #[arg(long, conflicts_with = "status")]
+    all: bool,
     /// Write to this file instead of standard output (replaced only once the export is
     /// complete; a symlink is followed, a FIFO or a character device written through)
     #[arg(short, long, value_name = "FILE")]
@@ -58,12 +65,25 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             )));
         }
     }
-    let filter = UnitFilter {
+    let mut filter = UnitFilter {
         document: args.document,
         statuses: args.status,
         min_score: args.min_score,
         ..UnitFilter::default()
     };
+    // what a CAT tool reads leaves out what a reviewer rejected
+    let mut rejected = 0;
+    if format == Format::Tmx && filter.statuses.is_empty() && !args.all {
+        let left_out = UnitFilter {
+            statuses: vec![Status::Rejected],
+            ..filter.clone()
+        };
+        rejected = memory.count_units(&left_out)?;
+        filter.statuses = Status::ALL
+            .into_iter()
+            .filter(|s| *s != Status::Rejected)
+            .collect();
+    }
     let progress = progress_bar(memory.export_summary(&filter)?.units);
     let written = match &args.output {
         Some(path) => crate::files::write_output(path, |out| {
@@ -72,12 +92,19 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         None => exchange::export(&memory, &filter, format, ctx.out.raw(), &progress)?,
     };
     progress.finish_and_clear();
-    if let Some(path) = &args.output {
-        eprintln!(
-            "exported {written} {} to {}",
+    let left_out = match rejected {
+        0 => String::new(),
+        1 => "; left out 1 rejected pair (--all or --status rejected takes it)".to_string(),
+        n => format!("; left out {n} rejected pairs (--all or --status rejected takes them)"),
+    };
+    match &args.output {
+        Some(path) => eprintln!(
+            "exported {written} {} to {}{left_out}",
             if written == 1 { "pair" } else { "pairs" },
             super::output::escape(&path.display().to_string())
-        );
+        ),
+        None if rejected > 0 => eprintln!("exported {written} pairs{left_out}"),
+        None => {}
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 
 use super::Context;
+use super::output::{escape, escape_text};
 use crate::error::Result;
 use crate::store::{Change, UnitRow};
 
@@ -48,6 +49,9 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
 /// Old and new values longer than this together are printed one under the other.
 const LONG: usize = 60;
 
+/// Columns holding text a reviewer writes: a change to them is shown word by word.
+const TEXTS: [&str; 3] = ["source", "target", "note"];
+
 /// Columns every change updates, not worth a line of their own.
 const BOOKKEEPING: [&str; 3] = ["changed", "changed_by", "revision"];
 
@@ -57,7 +61,13 @@ const SHOWN_UNITS: usize = 20;
 /// Prints a change: a header line (id, time, user, what), then each touched unit's old and
 /// new values.
 pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
-    let mut header = format!("change {}  {}  {}  {}", c.id, c.at, c.user, c.summary);
+    let mut header = format!(
+        "change {}  {}  {}  {}",
+        c.id,
+        c.at,
+        escape(&c.user),
+        escape(&c.summary)
+    );
     if let Some(by) = c.undone_by {
         header.push_str(&format!("  (undone by change {by})"));
     }
@@ -68,7 +78,7 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
     {
         ctx.out.line(&format!(
             "  texts of '{}': {} → {} source, {} → {} target sentences",
-            d.name,
+            escape(&d.name),
             before.source_sentences.len(),
             d.after.source_sentences,
             before.target_sentences.len(),
@@ -96,13 +106,21 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
                     if a == b || BOOKKEEPING.contains(&column.as_str()) {
                         continue;
                     }
+                    if let (Some(Value::String(a)), Some(Value::String(b)), true) =
+                        (a, b, TEXTS.contains(&column.as_str()))
+                    {
+                        // a text: the words that changed, in place
+                        let diff = ctx.out.word_diff(a, b);
+                        ctx.out.line(&format!("  #{id} {column}: {diff}"))?;
+                        continue;
+                    }
                     let (a, b) = (show(a), show(b));
                     if a.chars().count() + b.chars().count() <= LONG {
                         let a = ctx.out.paint(old_style, &a);
                         let b = ctx.out.paint(new_style, &b);
                         ctx.out.line(&format!("  #{id} {column}: {a} → {b}"))?;
                     } else {
-                        // long texts one under the other, to compare them
+                        // long values one under the other, to compare them
                         let a = ctx.out.paint(old_style, &format!("- {a}"));
                         let b = ctx.out.paint(new_style, &format!("+ {b}"));
                         ctx.out
@@ -132,7 +150,7 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
 fn show(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "(none)".to_string(),
-        Some(Value::String(s)) => format!("\"{s}\""),
+        Some(Value::String(s)) => format!("\"{}\"", escape_text(s)),
         Some(other) => other.to_string(),
     }
 }
@@ -140,8 +158,8 @@ fn show(v: Option<&Value>) -> String {
 fn pair(r: &UnitRow) -> String {
     format!(
         "\"{}\" | \"{}\"",
-        r.text("source").unwrap_or(""),
-        r.text("target").unwrap_or("")
+        escape_text(r.text("source").unwrap_or("")),
+        escape_text(r.text("target").unwrap_or(""))
     )
 }
 

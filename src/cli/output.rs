@@ -95,6 +95,59 @@ impl Out {
         }
     }
 
+    /// The words that changed from `old` to `new`, in one line (control characters escaped):
+    /// on a terminal, removed words red and struck through and added words green and
+    /// underlined; otherwise marked as `git diff --word-diff` does, `[-removed-]{+added+}`.
+    pub fn word_diff(&self, old: &str, new: &str) -> String {
+        use similar::{ChangeTag, TextDiff};
+        let removed = Style::new()
+            .fg_color(Some(AnsiColor::Red.into()))
+            .effects(anstyle::Effects::STRIKETHROUGH);
+        let added = Style::new()
+            .fg_color(Some(AnsiColor::Green.into()))
+            .effects(anstyle::Effects::UNDERLINE);
+        let (old, new) = (escape_text(old), escape_text(new));
+        let diff = TextDiff::from_unicode_words(old.as_ref(), new.as_ref());
+        // runs of one kind; a space between two runs of the same change joins them: [-a b-]
+        let mut runs: Vec<(ChangeTag, String)> = Vec::new();
+        for change in diff.iter_all_changes() {
+            let (tag, word) = (change.tag(), change.value());
+            match runs.last_mut() {
+                Some((t, text)) if *t == tag => text.push_str(word),
+                _ => runs.push((tag, word.to_string())),
+            }
+        }
+        let mut joined: Vec<(ChangeTag, String)> = Vec::with_capacity(runs.len());
+        let mut k = 0;
+        while k < runs.len() {
+            let (tag, text) = &runs[k];
+            if *tag == ChangeTag::Equal
+                && text.trim().is_empty()
+                && k + 1 < runs.len()
+                && let Some((before, prev)) = joined.last_mut()
+                && *before != ChangeTag::Equal
+                && runs[k + 1].0 == *before
+            {
+                prev.push_str(text);
+                prev.push_str(&runs[k + 1].1);
+                k += 2;
+                continue;
+            }
+            joined.push((*tag, text.clone()));
+            k += 1;
+        }
+        joined
+            .into_iter()
+            .map(|(tag, text)| match (tag, self.color) {
+                (ChangeTag::Equal, _) => text,
+                (ChangeTag::Delete, true) => self.paint(removed, &text),
+                (ChangeTag::Insert, true) => self.paint(added, &text),
+                (ChangeTag::Delete, false) => format!("[-{text}-]"),
+                (ChangeTag::Insert, false) => format!("{{+{text}+}}"),
+            })
+            .collect()
+    }
+
     /// A score in traffic-light colours: green when sure, yellow when unsure, red when doubtful.
     pub fn score(&self, score: Option<f64>) -> String {
         let Some(s) = score else {
