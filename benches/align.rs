@@ -17,13 +17,13 @@ use bitext::segment;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{dev_documents, peak_memory_mb, reset_peak_memory, sizes};
+use support::{cpu_seconds, dev_documents, peak_memory_mb, reset_peak_memory, sizes};
 
 fn main() {
     let sizes = sizes(&[20_000, 100_000]);
     let docs = load("hard");
-    println!("| sentences a side | lexical pass | time | peak memory | strict F1 |");
-    println!("|---:|---|---:|---:|---:|");
+    println!("| sentences a side | lexical pass | time | CPU time | peak memory | strict F1 |");
+    println!("|---:|---|---:|---:|---:|---:|");
     for &size in &sizes {
         let (ar, en, gold) = build(&docs, size);
         let source: Vec<&str> = ar.iter().map(String::as_str).collect();
@@ -35,6 +35,7 @@ fn main() {
                 ..Config::default()
             };
             let start = Instant::now();
+            let cpu = cpu_seconds();
             let beads = align_corpus(
                 &[(source.clone(), target.clone())],
                 &Training::default(),
@@ -43,10 +44,11 @@ fn main() {
             .pop()
             .unwrap();
             let seconds = start.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
             let pred: Vec<IndexBead> = beads.iter().map(IndexBead::from).collect();
             let f1 = score(&gold, &pred).f1_strict;
             println!(
-                "| {} × {} | {} | {seconds:.2} s | {} MB | {f1:.4} |",
+                "| {} × {} | {} | {seconds:.2} s | {cpu:.2} s | {} MB | {f1:.4} |",
                 source.len(),
                 target.len(),
                 if lexical { "on" } else { "off" },

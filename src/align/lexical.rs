@@ -19,7 +19,7 @@ use crate::align::dp::Band;
 use crate::text::normalize::{normalize, split_words, stem};
 
 /// EM iterations.
-const ITERATIONS: usize = 5;
+const ITERATIONS: usize = 4;
 /// Most training pairs used; more are sampled evenly.
 const MAX_PAIRS: usize = 10_000;
 /// Translation probabilities below this are dropped after training.
@@ -173,67 +173,72 @@ impl Lexicon {
 }
 
 /// Model 1 EM over a corpus of id sentences; returns the pruned table.
+///
+/// Every co-occurring `(s, t)` pair (NULL included) gets a dense id on first sight, and each
+/// sentence pair's cells are stored target word by target word, so that an EM iteration is a
+/// linear sweep over the cells with `τ` and the counts in two small dense arrays.
 fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> Table {
-    // every co-occurring (s, t) key, NULL included, and each pair's key indices
-    let mut keys: Vec<u64> = Vec::new();
+    let cells: usize = corpus.iter().map(|(s, t)| (s.len() + 1) * t.len()).sum();
+    let mut ids: HashMap<u64, u32, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(cells / 8, foldhash::fast::FixedState::default());
+    let mut source_of: Vec<u32> = Vec::new();
+    let mut target_of: Vec<u32> = Vec::new();
+    let mut index: Vec<u32> = Vec::with_capacity(cells);
     for (s, t) in corpus {
-        for &a in std::iter::once(&0).chain(s) {
-            for &b in t {
-                keys.push(u64::from(a) << 32 | u64::from(b));
+        for &b in t {
+            for &a in std::iter::once(&0).chain(s) {
+                let next = source_of.len() as u32;
+                let id = *ids
+                    .entry(u64::from(a) << 32 | u64::from(b))
+                    .or_insert_with(|| {
+                        source_of.push(a);
+                        target_of.push(b);
+                        next
+                    });
+                index.push(id);
             }
         }
     }
-    keys.sort_unstable();
-    keys.dedup();
-    let mut index: Vec<u32> = Vec::new();
-    for (s, t) in corpus {
-        for &a in std::iter::once(&0).chain(s) {
-            for &b in t {
-                let key = u64::from(a) << 32 | u64::from(b);
-                index.push(keys.binary_search(&key).expect("collected") as u32);
-            }
-        }
-    }
-    let source_of: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
-    let mut tau = vec![1.0f64; keys.len()];
-    let mut counts = vec![0.0f64; keys.len()];
-    let mut totals = vec![0.0f64; src_vocab];
+    drop(ids);
+    let keys = source_of.len();
+    let mut tau = vec![1.0f32; keys];
+    let mut counts = vec![0.0f32; keys];
+    let mut totals = vec![0.0f32; src_vocab];
     for _ in 0..ITERATIONS {
         counts.iter_mut().for_each(|c| *c = 0.0);
-        totals.iter_mut().for_each(|c| *c = 0.0);
         let mut at = 0;
         for (s, t) in corpus {
             let rows = s.len() + 1;
-            let cols = t.len();
-            let cell = |r: usize, c: usize| index[at + r * cols + c] as usize;
-            for c in 0..cols {
-                let denom: f64 = (0..rows).map(|r| tau[cell(r, c)]).sum();
-                for r in 0..rows {
-                    let k = cell(r, c);
-                    let share = tau[k] / denom;
-                    counts[k] += share;
-                    totals[source_of[k] as usize] += share;
+            for _ in 0..t.len() {
+                let column = &index[at..at + rows];
+                let denom: f32 = column.iter().map(|&k| tau[k as usize]).sum();
+                let scale = 1.0 / denom;
+                for &k in column {
+                    counts[k as usize] += tau[k as usize] * scale;
                 }
+                at += rows;
             }
-            at += rows * cols;
         }
-        for k in 0..keys.len() {
-            tau[k] = counts[k] / totals[source_of[k] as usize];
+        totals.iter_mut().for_each(|c| *c = 0.0);
+        for (k, &c) in counts.iter().enumerate() {
+            totals[source_of[k] as usize] += c;
+        }
+        for (k, t) in tau.iter_mut().enumerate() {
+            *t = counts[k] / totals[source_of[k] as usize];
         }
     }
     let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab];
-    for (k, &key) in keys.iter().enumerate() {
-        let p = tau[k] as f32;
-        if p >= PRUNE {
-            rows[(key >> 32) as usize].push((key as u32, p));
+    for k in 0..keys {
+        if tau[k] >= PRUNE {
+            rows[source_of[k] as usize].push((target_of[k], tau[k]));
         }
     }
     for row in &mut rows {
         if row.len() > KEEP {
             row.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
             row.truncate(KEEP);
-            row.sort_unstable_by_key(|x| x.0);
         }
+        row.sort_unstable_by_key(|x| x.0);
     }
     let total: f64 = tgt_counts.iter().skip(1).sum();
     let vocab = tgt_counts.len() as f64;
