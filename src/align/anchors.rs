@@ -49,6 +49,12 @@ fn hash(space: u8, text: &str) -> u64 {
 
 /// The anchor keys of a sentence, and the skeletons its name keys refer to.
 fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
+    keys_with(numbers(text), text, lang)
+}
+
+/// [`keys`] with the numbers given: a piece of a sentence takes its numbers from a longer
+/// text, so that a multiplier word after it still counts (`200` before `ألف`).
+fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
     let mut out = Vec::new();
     let mut slot = 0u16;
     let mut push = |hash, kind, slot, name| {
@@ -60,7 +66,7 @@ fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
         })
     };
     let mut seen = Vec::new();
-    for n in numbers(text) {
+    for n in numbers {
         push(hash(b'n', &n), Kind::Number, slot, 0);
         slot = slot.saturating_add(1);
     }
@@ -100,6 +106,71 @@ fn credit(a: Kind, b: Kind, a_name: &str, b_name: &str, w: &Weights) -> f32 {
         }
         _ => 0.0,
     }
+}
+
+/// The anchors of a text, kept to be matched against the anchors of others ([`matches`]).
+pub struct Anchors {
+    keys: Vec<Key>,
+    skeletons: Vec<names::Skeleton>,
+}
+
+impl Anchors {
+    /// The anchors of `text`, a sentence in `lang`.
+    pub fn of(text: &str, lang: Lang) -> Anchors {
+        let (keys, skeletons) = keys(text, lang);
+        Anchors { keys, skeletons }
+    }
+
+    /// The anchors of a word of a sentence, `text[word]`, its numbers read with what follows
+    /// it up to `until` (the end of the next word), so that `200 ألف` is 200,000.
+    pub fn of_word(text: &str, word: std::ops::Range<usize>, until: usize, lang: Lang) -> Anchors {
+        let own = numbers(&text[word.clone()]).len();
+        let mut numbers = numbers(&text[word.start..until]);
+        numbers.truncate(own);
+        let (keys, skeletons) = keys_with(numbers, &text[word], lang);
+        Anchors { keys, skeletons }
+    }
+
+    /// True when the text has no anchors.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// The anchors of `other` that `one` matches: `(slot of other, credit)`, a slot (one number,
+/// word or name of `other`) once, with the best credit; `one` is on the source side when
+/// `one_is_source`.
+pub fn matches(
+    one: &Anchors,
+    other: &Anchors,
+    one_is_source: bool,
+    w: &Weights,
+) -> Vec<(u16, f32)> {
+    let mut out: Vec<(u16, f32)> = Vec::new();
+    for a in &one.keys {
+        for b in other.keys.iter().filter(|b| b.hash == a.hash) {
+            let (x, y) = match (a.kind, b.kind) {
+                (Kind::Name | Kind::NameNear, Kind::Name | Kind::NameNear) => (
+                    &*one.skeletons[usize::from(a.name)],
+                    &*other.skeletons[usize::from(b.name)],
+                ),
+                _ => ("", ""),
+            };
+            let c = if one_is_source {
+                credit(a.kind, b.kind, x, y, w)
+            } else {
+                credit(b.kind, a.kind, y, x, w)
+            };
+            if c <= 0.0 {
+                continue;
+            }
+            match out.iter_mut().find(|m| m.0 == b.slot) {
+                Some(m) => m.1 = m.1.max(c),
+                None => out.push((b.slot, c)),
+            }
+        }
+    }
+    out
 }
 
 /// Anchor scores of the sentence pairs of a band; only pairs that share an anchor are kept.

@@ -19,8 +19,17 @@ pub struct Features {
 
 /// Extracts the features of `text`, a sentence in `lang`.
 pub fn extract(text: &str, lang: Lang) -> Features {
-    let mut f = Features {
+    Features {
         sentences: crate::segment::split(text, lang).len().max(1) as u32,
+        ..extract_marks(text)
+    }
+}
+
+/// The features of `text` that need no segmentation (its length and marks), counting it as one
+/// sentence.
+pub fn extract_marks(text: &str) -> Features {
+    let mut f = Features {
+        sentences: 1,
         ..Features::default()
     };
     let mut len = 0usize;

@@ -172,6 +172,113 @@ impl Lexicon {
     }
 }
 
+/// Which side of the lexicon a text is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Target,
+}
+
+impl Lexicon {
+    /// The word ids of `text`, on `side`, in language `lang` (`u32::MAX` for unknown words).
+    pub fn word_ids(&self, text: &str, lang: Lang, side: Side) -> Vec<u32> {
+        match side {
+            Side::Source => self.ids(text, lang, &self.src),
+            Side::Target => self.ids(text, lang, &self.tgt),
+        }
+    }
+
+    /// `(to the other side, from the other side)` for a text on `side`.
+    fn tables(&self, side: Side) -> (&Table, &Table) {
+        match side {
+            Side::Source => (&self.forward, &self.backward),
+            Side::Target => (&self.backward, &self.forward),
+        }
+    }
+}
+
+impl Table {
+    /// `τ(t | s)`, 0 when pruned or unknown.
+    fn get(&self, s: u32, t: u32) -> f32 {
+        let Some(row) = self.rows.get(s as usize) else {
+            return 0.0;
+        };
+        row.binary_search_by_key(&t, |x| x.0)
+            .map_or(0.0, |k| row[k].1)
+    }
+}
+
+/// The lexical scores of the pieces of one sentence (`x`, its words by id) against a text of
+/// the other side (`y`): for every run of consecutive words `x[a..b]`, the same mean of both
+/// directions' log-likelihood ratios as a bead gets, in time linear in `y`'s words. Used to
+/// find where a sentence splits.
+pub struct PieceScorer {
+    mixture: f64,
+    /// `cum[q * m + c]`: `Σ τ(y_c | x_p)` over the words `p < q` of `x`.
+    cum: Vec<f32>,
+    m: usize,
+    /// `τ(y_c | NULL)` and `P(y_c)` of the known words of `y` (unknown ones have none).
+    null: Vec<f32>,
+    unigram: Vec<f64>,
+    /// Prefix sums over `x`'s words of `ln(λ · P(x_p | y) / P(x_p) + 1 − λ)`.
+    back: Vec<f64>,
+}
+
+impl PieceScorer {
+    /// Prepares `x` (words on `side`) against `y` (words on the other side).
+    pub fn new(lexicon: &Lexicon, x: &[u32], y: &[u32], side: Side, mixture: f64) -> PieceScorer {
+        let (to, from) = lexicon.tables(side);
+        let known: Vec<u32> = y.iter().copied().filter(|&c| c != u32::MAX).collect();
+        let m = known.len();
+        let mut cum = vec![0.0f32; (x.len() + 1) * m];
+        for (q, &w) in x.iter().enumerate() {
+            for (c, &t) in known.iter().enumerate() {
+                let p = if w == u32::MAX { 0.0 } else { to.get(w, t) };
+                cum[(q + 1) * m + c] = cum[q * m + c] + p;
+            }
+        }
+        let null = known.iter().map(|&t| to.get(0, t)).collect();
+        let unigram = known.iter().map(|&t| to.unigram[t as usize]).collect();
+        // P(x_p | y) for every word of x
+        let norm = (y.len() + 1) as f64;
+        let mut back = vec![0.0f64; x.len() + 1];
+        for (q, &w) in x.iter().enumerate() {
+            let v = if w == u32::MAX || lexicon.is_empty() {
+                0.0
+            } else {
+                let p: f64 = std::iter::once(0)
+                    .chain(known.iter().copied())
+                    .map(|t| f64::from(from.get(t, w)))
+                    .sum::<f64>()
+                    / norm;
+                (mixture * p / from.unigram[w as usize] + 1.0 - mixture).ln()
+            };
+            back[q + 1] = back[q] + v;
+        }
+        PieceScorer {
+            mixture,
+            cum,
+            m,
+            null,
+            unigram,
+            back,
+        }
+    }
+
+    /// The score of `x[a..b]` against `y`.
+    pub fn score(&self, a: usize, b: usize) -> f64 {
+        let m = self.m;
+        let norm = (b - a + 1) as f64;
+        let forward: f64 = (0..m)
+            .map(|c| {
+                let sum = f64::from(self.null[c] + self.cum[b * m + c] - self.cum[a * m + c]);
+                (self.mixture * (sum / norm) / self.unigram[c] + 1.0 - self.mixture).ln()
+            })
+            .sum();
+        (forward + self.back[b] - self.back[a]) / 2.0
+    }
+}
+
 /// Model 1 EM over a corpus of id sentences; returns the pruned table.
 ///
 /// Every co-occurring `(s, t)` pair (NULL included) gets a dense id on first sight, and each

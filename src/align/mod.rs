@@ -13,6 +13,9 @@
 //! * in the second pass, a word-translation model trained on the first pass's confident beads
 //!   ([`lexical`]).
 //!
+//! Then a sentence aligned with two or three sentences of the other side is split where they
+//! show it splits ([`split`]), so that the pairs hold sentence parts ([`Part`]).
+//!
 //! Each bead's score is its posterior probability under the model (forward–backward), so a
 //! score of 0.6 means the model saw a real alternative to that bead.
 
@@ -23,12 +26,14 @@ pub mod features;
 pub mod length;
 pub mod lexical;
 pub mod names;
+pub mod split;
 
 use std::ops::Range;
 
 use serde::Serialize;
 
 use crate::Lang;
+use crate::segment::Span;
 use anchors::AnchorTable;
 use dp::{Band, Decoded, Shape};
 use features::Features;
@@ -43,6 +48,91 @@ pub struct Bead {
     pub target: Range<usize>,
     /// Posterior probability of this bead, in [0, 1].
     pub score: f64,
+}
+
+/// A piece of a sentence the aligner pairs: the whole sentence, or a part the aligner split it
+/// into ([`split`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// Which sentence of its side (0-based) it comes from.
+    pub sentence: usize,
+    /// Its bytes in that sentence's text.
+    pub range: Range<usize>,
+}
+
+/// A document's alignment: the parts of both sides, in order, and the beads over them (a
+/// bead's ranges index the parts, not the sentences).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alignment {
+    pub source: Vec<Part>,
+    pub target: Vec<Part>,
+    pub beads: Vec<Bead>,
+}
+
+impl Alignment {
+    /// An alignment of whole sentences: `beads` over `source.len()` and `target.len()`
+    /// sentences.
+    pub fn whole(source: &[&str], target: &[&str], beads: Vec<Bead>) -> Alignment {
+        let parts = |side: &[&str]| {
+            side.iter()
+                .enumerate()
+                .map(|(sentence, s)| Part {
+                    sentence,
+                    range: 0..s.len(),
+                })
+                .collect()
+        };
+        Alignment {
+            source: parts(source),
+            target: parts(target),
+            beads,
+        }
+    }
+
+    /// True when some sentence was split into parts.
+    pub fn has_split(&self) -> bool {
+        self.source.len() > self.source.last().map_or(0, |p| p.sentence + 1)
+            || self.target.len() > self.target.last().map_or(0, |p| p.sentence + 1)
+    }
+
+    /// The beads in sentence numbers, with their scores: each part replaced by its sentence,
+    /// and beads that share a sentence merged into one, scored as the lowest of them (so a
+    /// split sentence's beads become the bead it was split from). This is what a gold standard
+    /// over the input sentences is compared with.
+    pub fn sentence_beads(&self) -> Vec<(beads::IndexBead, f64)> {
+        let beads = self
+            .beads
+            .iter()
+            .map(|b| {
+                let bead = beads::IndexBead {
+                    source: self.source[b.source.clone()]
+                        .iter()
+                        .map(|p| p.sentence)
+                        .collect(),
+                    target: self.target[b.target.clone()]
+                        .iter()
+                        .map(|p| p.sentence)
+                        .collect(),
+                };
+                (bead, b.score)
+            })
+            .collect();
+        crate::eval::merge_shared(beads)
+    }
+}
+
+/// The spans of `parts` in a document whose sentences are `sentences` (spans into the text).
+pub fn part_spans(parts: &[Part], sentences: &[Span]) -> Vec<Span> {
+    parts
+        .iter()
+        .map(|p| {
+            let s = sentences[p.sentence];
+            Span {
+                start: s.start + p.range.start,
+                end: s.start + p.range.end,
+            }
+        })
+        .collect()
 }
 
 /// Bead shapes: source sentences, target sentences.
@@ -121,6 +211,9 @@ pub struct Config {
     pub temperature: f64,
     /// Posterior a first-pass bead needs to train the lexical model.
     pub train_threshold: f64,
+    /// Split a sentence aligned with two or three of the other side where they show it splits
+    /// ([`split`]; only [`align_documents`] does).
+    pub split: bool,
 }
 
 impl Default for Config {
@@ -137,6 +230,7 @@ impl Default for Config {
             refine_band: 8,
             temperature: 1.0,
             train_threshold: 0.9,
+            split: true,
         }
     }
 }
@@ -188,26 +282,54 @@ pub struct Training {
     pub dictionary: Vec<(String, String)>,
 }
 
-/// Aligns several document pairs, training one lexical model on the first pass's confident
-/// beads of all of them together with `training` (Moore's two passes over a corpus).
+/// Aligns several document pairs sentence by sentence (no sentence is split, whatever
+/// [`Config::split`] says), training one lexical model on the first pass's confident beads of
+/// all of them together with `training` (Moore's two passes over a corpus).
 pub fn align_corpus(
     docs: &[(Vec<&str>, Vec<&str>)],
     training: &Training,
     config: &Config,
 ) -> Vec<Vec<Bead>> {
+    let config = Config {
+        split: false,
+        ..config.clone()
+    };
+    align_documents(docs, training, &config)
+        .into_iter()
+        .map(|a| a.beads)
+        .collect()
+}
+
+/// Aligns several document pairs as [`align_corpus`] does, then (with [`Config::split`])
+/// splits the sentences that the other side shows to be two or three ([`split`]). The
+/// alignments are over parts of sentences.
+pub fn align_documents(
+    docs: &[(Vec<&str>, Vec<&str>)],
+    training: &Training,
+    config: &Config,
+) -> Vec<Alignment> {
     let prepared: Vec<Prepared> = docs.iter().map(|(s, t)| first_pass(s, t, config)).collect();
-    if !config.lexical {
-        return prepared.into_iter().map(|p| p.first).collect();
-    }
-    let mut pairs = training.pairs.clone();
-    for (p, (s, t)) in prepared.iter().zip(docs) {
-        pairs.extend(training_pairs(p, s, t, config));
-    }
-    let lexicon = Lexicon::train(&pairs, &training.dictionary, config);
+    let lexicon = config.lexical.then(|| {
+        let mut pairs = training.pairs.clone();
+        for (p, (s, t)) in prepared.iter().zip(docs) {
+            pairs.extend(training_pairs(p, s, t, config));
+        }
+        Lexicon::train(&pairs, &training.dictionary, config)
+    });
     prepared
         .iter()
         .zip(docs)
-        .map(|(p, (s, t))| second_pass(p, s, t, &lexicon, config))
+        .map(|(p, (s, t))| {
+            let beads = match &lexicon {
+                Some(lex) => second_pass(p, s, t, lex, config),
+                None => p.first.clone(),
+            };
+            if config.split {
+                split::refine(s, t, &beads, p, lexicon.as_ref(), config)
+            } else {
+                Alignment::whole(s, t, beads)
+            }
+        })
         .collect()
 }
 

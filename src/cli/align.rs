@@ -17,8 +17,14 @@ use crate::store::{NewDocument, UnitFilter, span_text};
 ///
 /// Both texts are split into sentences (unless --lines), aligned into 1-1, 1-2, 2-1, 2-2, 1-0
 /// and 0-1 pairs with a confidence score, and stored as a document of the translation memory.
-/// The memory's reviewed pairs, and other documents' confident ones, help the aligner learn
-/// word translations.
+/// A sentence that the other side translates as two or three is split where they show it
+/// splits (--no-split keeps it whole); its parts are then the document's sentences, numbered
+/// in order with the rest. The memory's reviewed pairs, and other documents' confident ones,
+/// help the aligner learn word translations.
+///
+/// A text that is not in the script of its language is refused (--force aligns it anyway); a
+/// text that looks cut short, or texts that do not look like translations of each other, get a
+/// warning.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The source text (UTF-8)
@@ -59,6 +65,14 @@ pub struct Args {
     /// Turn off the second, lexical pass (length and anchors only)
     #[arg(long)]
     no_lexical: bool,
+    /// Keep every sentence whole: do not split a sentence that the translation renders as two
+    /// or three (by default its parts are paired, and stored, as sentences of their own)
+    #[arg(long)]
+    no_split: bool,
+    /// Align even when a text is not in the script of its language (as when the two files
+    /// are given the other way round)
+    #[arg(long)]
+    force: bool,
     /// A bilingual word list to help the lexical pass: source<TAB>target per line
     #[arg(long, value_name = "FILE")]
     dictionary: Option<PathBuf>,
@@ -104,6 +118,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     };
     let source_text = crate::input::read_text(&args.source)?;
     let target_text = crate::input::read_text(&args.target)?;
+    if !args.force {
+        check_scripts(
+            (&args.source, &source_text, args.source_lang),
+            (&args.target, &target_text, args.target_lang),
+        )?;
+    }
     let split = |text: &str, lang: Lang, lines: bool| {
         if lines || args.lines {
             segment::lines(text)
@@ -115,11 +135,18 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let target_spans = split(&target_text, args.target_lang, args.target_lines);
     let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
     let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
+    if let Some(warning) = truncation(
+        (&args.source, &source, args.source_lang),
+        (&args.target, &target, args.target_lang),
+    ) {
+        eprintln!("bitext: warning: {warning}");
+    }
 
     let config = Config {
         source_lang: args.source_lang,
         target_lang: args.target_lang,
         lexical: !args.no_lexical,
+        split: !args.no_split,
         ..Config::default()
     };
     let mut training = Training::default();
@@ -139,9 +166,13 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         source.len() + target.len(),
         &format!("aligning {} × {} sentences", source.len(), target.len()),
     );
-    let beads = align::align_corpus(&[(source.clone(), target.clone())], &training, &config)
+    let alignment = align::align_documents(&[(source.clone(), target.clone())], &training, &config)
         .pop()
-        .unwrap_or_default();
+        .expect("one document in, one out");
+    // the sentences as aligned: a split sentence's parts take its place
+    let source_spans = align::part_spans(&alignment.source, &source_spans);
+    let target_spans = align::part_spans(&alignment.target, &target_spans);
+    let beads = alignment.beads;
     let mut document = None;
     if let Some(m) = &mut memory {
         progress.set_message("storing");
@@ -178,6 +209,122 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Share of a text's letters below which it is clearly not in its language's script.
+const SCRIPT_SHARE: f64 = 0.2;
+
+/// Fewest letters a text needs before its script is judged.
+const SCRIPT_LETTERS: usize = 20;
+
+/// Arabic and Latin letters in `text`.
+fn script_counts(text: &str) -> (usize, usize) {
+    let mut arabic = 0;
+    let mut latin = 0;
+    for c in text.chars() {
+        if crate::lang::is_arabic_letter(c) {
+            arabic += 1;
+        } else if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
+            latin += 1;
+        }
+    }
+    (arabic, latin)
+}
+
+/// The script a text should be in, by language.
+fn script_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "Arabic",
+        Lang::En => "Latin",
+    }
+}
+
+/// When `text` is clearly not in the script of `lang`: the share of its letters that are.
+fn script_mismatch(text: &str, lang: Lang) -> Option<f64> {
+    let (arabic, latin) = script_counts(text);
+    if arabic + latin < SCRIPT_LETTERS {
+        return None;
+    }
+    let own = match lang {
+        Lang::Ar => arabic,
+        Lang::En => latin,
+    };
+    let share = own as f64 / (arabic + latin) as f64;
+    (share < SCRIPT_SHARE).then_some(share)
+}
+
+/// Refuses texts that are not in the script of their language, in one line that says what was
+/// seen and how to go on.
+fn check_scripts(source: (&Path, &str, Lang), target: (&Path, &str, Lang)) -> Result<()> {
+    let (sp, st, sl) = source;
+    let (tp, tt, tl) = target;
+    match (script_mismatch(st, sl), script_mismatch(tt, tl)) {
+        (Some(_), Some(_)) if sl != tl => Err(Error::invalid(format!(
+            "the texts look the wrong way round: the source {} is in {} script and the target {} in {}; give the {} text first, or say --source-lang {} --target-lang {} (--force aligns them as given)",
+            sp.display(),
+            script_name(tl),
+            tp.display(),
+            script_name(sl),
+            language_name(sl),
+            tl.code(),
+            sl.code(),
+        ))),
+        (Some(share), _) => Err(mismatch("source", sp, sl, share)),
+        (_, Some(share)) => Err(mismatch("target", tp, tl, share)),
+        _ => Ok(()),
+    }
+}
+
+fn mismatch(side: &str, path: &Path, lang: Lang, share: f64) -> Error {
+    Error::invalid(format!(
+        "the {side} {} does not look {} (--{side}-lang {}): {:.0}% of its letters are {} script; name its language with --{side}-lang, or use --force to align it anyway",
+        path.display(),
+        language_name(lang),
+        lang.code(),
+        100.0 * share,
+        script_name(lang),
+    ))
+}
+
+fn language_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "Arabic",
+        Lang::En => "English",
+    }
+}
+
+/// How much longer a text may be than a translation of the other is expected to be before it
+/// looks as if one of them were cut short.
+const TRUNCATED: f64 = 2.0;
+
+/// A warning when one side is more than twice as long as a translation of the other would be,
+/// by the length model's ratio for the language pair.
+fn truncation(source: (&Path, &[&str], Lang), target: (&Path, &[&str], Lang)) -> Option<String> {
+    let chars = |side: &[&str]| -> f64 {
+        side.iter()
+            .map(|s| align::features::extract_marks(s).len)
+            .sum()
+    };
+    let (ls, lt) = (chars(source.1), chars(target.1));
+    let expected = align::length::expected_ratio(source.2, target.2) * ls;
+    if ls == 0.0 || lt == 0.0 {
+        return None;
+    }
+    let (long, short, times) = if lt > TRUNCATED * expected {
+        (target, source, lt / expected)
+    } else if expected > TRUNCATED * lt {
+        (source, target, expected / lt)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the {} text {} is {times:.1} times as long as a translation of the {} text {} would be: is the {} text cut short?",
+        language_name(long.2),
+        long.0.display(),
+        language_name(short.2),
+        short.0.display(),
+        language_name(short.2),
+    ))
 }
 
 fn print(

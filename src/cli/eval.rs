@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::Context;
 use crate::Lang;
 use crate::align::beads::{self, IndexBead};
-use crate::align::{Bead, Config, Training};
+use crate::align::{Alignment, Config, Part, Training};
 use crate::error::{Error, Result};
-use crate::eval::{Scorer, Scores, map_segments};
+use crate::eval::{Scorer, Scores, map_segments, merge_shared};
 use crate::segment;
 
 /// Score an alignment against a gold standard (strict and lax precision, recall and F1).
@@ -40,6 +40,9 @@ pub struct Args {
     /// Align with length and anchors only (no lexical pass)
     #[arg(long, requires = "dir")]
     no_lexical: bool,
+    /// Do not split sentences where the translation splits them
+    #[arg(long, requires = "dir")]
+    no_split: bool,
     /// Write each document's predicted beads (NAME.align, or NAME.tsv with --unsplit) here
     #[arg(long, requires = "dir", value_name = "DIR")]
     write_pred: Option<PathBuf>,
@@ -275,9 +278,10 @@ fn align_dir(dir: &Path, args: &Args) -> Result<(GoldDocs, Vec<Scored>)> {
         .collect();
     let config = Config {
         lexical: !args.no_lexical,
+        split: !args.no_split,
         ..Config::default()
     };
-    let aligned = crate::align::align_corpus(&inputs, &Training::default(), &config);
+    let aligned = crate::align::align_documents(&inputs, &Training::default(), &config);
     if let Some(out) = &args.write_pred {
         std::fs::create_dir_all(out).map_err(|e| Error::Write {
             path: out.clone(),
@@ -286,36 +290,44 @@ fn align_dir(dir: &Path, args: &Args) -> Result<(GoldDocs, Vec<Scored>)> {
     }
     let mut gold = Vec::new();
     let mut scored = Vec::new();
-    for ((doc, beads), (src, tgt)) in docs.iter().zip(&aligned).zip(&inputs) {
+    for ((doc, alignment), (src, tgt)) in docs.iter().zip(&aligned).zip(&inputs) {
         let mapped: Scored = if args.unsplit {
+            // the source parts' texts find their gold sentences; the target side is in lines
             let gold_sentences: Vec<&str> = doc.gold_source.iter().map(String::as_str).collect();
-            let owners = map_segments(src, &gold_sentences);
-            beads
+            let parts = part_texts(&alignment.source, src);
+            let owners = map_segments(&parts, &gold_sentences);
+            let beads = alignment
+                .beads
                 .iter()
                 .map(|b| {
-                    let source: Vec<usize> = b
-                        .source
-                        .clone()
-                        .flat_map(|k| owners[k].iter().copied())
-                        .collect();
-                    (
-                        IndexBead {
-                            source,
-                            target: b.target.clone().collect(),
-                        },
-                        Some(b.score),
-                    )
+                    let bead = IndexBead {
+                        source: b
+                            .source
+                            .clone()
+                            .flat_map(|k| owners[k].iter().copied())
+                            .collect(),
+                        target: alignment.target[b.target.clone()]
+                            .iter()
+                            .map(|p| p.sentence)
+                            .collect(),
+                    };
+                    (bead, b.score)
                 })
+                .collect();
+            merge_shared(beads)
+                .into_iter()
                 .filter(|(b, _)| !b.source.is_empty() || !b.target.is_empty())
+                .map(|(b, score)| (b, Some(score)))
                 .collect()
         } else {
-            beads
-                .iter()
-                .map(|b| (IndexBead::from(b), Some(b.score)))
+            alignment
+                .sentence_beads()
+                .into_iter()
+                .map(|(b, score)| (b, Some(score)))
                 .collect()
         };
         if let Some(out) = &args.write_pred {
-            write_prediction(out, &doc.name, beads, src, tgt, args.unsplit)?;
+            write_prediction(out, &doc.name, alignment, &mapped, src, tgt, args.unsplit)?;
         }
         gold.push((doc.name.clone(), doc.gold.clone()));
         scored.push(mapped);
@@ -323,23 +335,45 @@ fn align_dir(dir: &Path, args: &Args) -> Result<(GoldDocs, Vec<Scored>)> {
     Ok((gold, scored))
 }
 
+/// The texts of `parts` of a side whose sentences are `sentences`.
+fn part_texts<'a>(parts: &[Part], sentences: &[&'a str]) -> Vec<&'a str> {
+    parts
+        .iter()
+        .map(|p| &sentences[p.sentence][p.range.clone()])
+        .collect()
+}
+
+/// Writes a document's prediction: its text pairs (parts joined by a space) with --unsplit,
+/// else its beads in sentence numbers.
 fn write_prediction(
     dir: &Path,
     name: &str,
-    beads: &[Bead],
+    alignment: &Alignment,
+    mapped: &Scored,
     src: &[&str],
     tgt: &[&str],
     tsv: bool,
 ) -> Result<()> {
     let (path, text) = if tsv {
+        let (sp, tp) = (
+            part_texts(&alignment.source, src),
+            part_texts(&alignment.target, tgt),
+        );
         let join = |side: &[&str], r: &std::ops::Range<usize>| side[r.clone()].join(" ");
-        let text: String = beads
+        let text: String = alignment
+            .beads
             .iter()
-            .map(|b| format!("{}\t{}\n", join(src, &b.source), join(tgt, &b.target)))
+            .map(|b| format!("{}\t{}\n", join(&sp, &b.source), join(&tp, &b.target)))
             .collect();
         (dir.join(format!("{name}.tsv")), text)
     } else {
-        (dir.join(format!("{name}.align")), beads::format(beads))
+        let text: String = mapped
+            .iter()
+            .map(|(b, _)| {
+                beads::format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n"
+            })
+            .collect();
+        (dir.join(format!("{name}.align")), text)
     };
     std::fs::write(&path, text).map_err(|e| Error::Write { path, source: e })
 }
