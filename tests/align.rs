@@ -221,6 +221,41 @@ fn a_text_that_looks_cut_short_gets_a_warning_and_is_aligned() {
     assert!(!stderr.contains("warning"), "{stderr}");
 }
 
+/// An English text about something else than the article, about as long as its translation.
+const UNRELATED: &str = "Heavy snow closed several mountain roads in the north of the country on Tuesday, the weather service said. Forecasters expect the cold spell to last until the end of the week. Schools in three provinces will stay shut on Wednesday. Farmers have been told to bring their livestock indoors. The national airline cancelled twelve flights because of poor visibility. Temperatures fell to minus eighteen degrees in the highest villages. Power lines were brought down by the weight of the ice. Engineers worked through the night to restore electricity to about four thousand homes. The mayor of the capital urged residents to avoid unnecessary journeys. Buses ran on a reduced timetable. Hospitals reported a rise in patients with fractures after falls on icy pavements. Ski resorts, by contrast, welcomed the early snowfall. Hotel bookings for the holiday season have risen sharply, operators said. The weather service warned that strong winds could cause drifts on the main highway, and drivers were advised to carry chains, blankets, food and water in case they were stranded. A thaw is forecast for next Monday, which may bring flooding in the valleys after a wet autumn. Rivers are already high, and emergency teams have been placed on standby along the southern river basin. Residents of low-lying districts were asked to move valuables upstairs and to follow the instructions of the local authorities. The weather service will publish a new forecast on Thursday morning.";
+
+#[test]
+fn texts_that_are_not_translations_of_each_other_get_a_warning() {
+    let env = Env::new();
+    let weather = env.write("weather.txt", UNRELATED);
+    let out = env
+        .bitext()
+        .args(["align", "--json", path(&ar()), path(&weather)])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .starts_with("bitext: warning: the texts do not look like translations of each other"),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scores: Vec<f64> = json["beads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.iter().sum::<f64>() / (scores.len() as f64) < 0.1,
+        "{scores:?}"
+    );
+    // stored all the same: the warning is advice, the reviewer decides
+    assert_eq!(env.units().len(), scores.len());
+}
+
 #[test]
 fn the_year_marker_does_not_end_a_sentence_unless_one_begins_after_it() {
     let env = Env::new();

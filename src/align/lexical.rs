@@ -87,6 +87,10 @@ pub struct Lexicon {
     tgt: Vocab,
     forward: Table,
     backward: Table,
+    /// For each training pair (by its index in the pairs given to [`Lexicon::train`]) that
+    /// the model learnt from, its lexical score under the model without what it learnt from
+    /// that pair (leave-one-out).
+    held_out: Vec<Option<f32>>,
 }
 
 impl Lexicon {
@@ -102,12 +106,19 @@ impl Lexicon {
         lex.tgt.id_mut(String::new());
         let step = pairs.len().div_ceil(MAX_PAIRS).max(1);
         let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
-        let chosen = pairs.iter().step_by(step).chain(
-            dictionary
-                .iter()
-                .flat_map(|e| std::iter::repeat_n(e, DICTIONARY_WEIGHT)),
-        );
-        for (s, t) in chosen {
+        // which of `pairs` each sentence pair of the corpus is
+        let mut origin: Vec<Option<usize>> = Vec::new();
+        let chosen = pairs
+            .iter()
+            .enumerate()
+            .step_by(step)
+            .map(|(k, p)| (Some(k), p))
+            .chain(
+                dictionary
+                    .iter()
+                    .flat_map(|e| std::iter::repeat_n((None, e), DICTIONARY_WEIGHT)),
+            );
+        for (k, (s, t)) in chosen {
             let s: Vec<u32> = tokens(s, config.source_lang)
                 .into_iter()
                 .map(|w| lex.src.id_mut(w))
@@ -118,22 +129,39 @@ impl Lexicon {
                 .collect();
             if !s.is_empty() && !t.is_empty() {
                 corpus.push((s, t));
+                origin.push(k);
             }
         }
+        lex.held_out = vec![None; pairs.len()];
         if corpus.is_empty() {
             return lex;
         }
         // the two directions are independent: one thread each
         let reversed: Vec<(Vec<u32>, Vec<u32>)> =
             corpus.iter().map(|(s, t)| (t.clone(), s.clone())).collect();
-        let (forward, backward) = std::thread::scope(|scope| {
-            let backward = scope.spawn(|| em(&reversed, lex.tgt.counts.len(), &lex.src.counts));
-            let forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts);
+        let mixture = config.mixture;
+        let ((forward, held_forward), (backward, held_backward)) = std::thread::scope(|scope| {
+            let backward =
+                scope.spawn(|| em(&reversed, lex.tgt.counts.len(), &lex.src.counts, mixture));
+            let forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts, mixture);
             (forward, backward.join().expect("EM thread"))
         });
         lex.forward = forward;
         lex.backward = backward;
+        for (k, (f, b)) in origin.iter().zip(held_forward.iter().zip(&held_backward)) {
+            if let Some(k) = k {
+                lex.held_out[*k] = Some((f + b) / 2.0);
+            }
+        }
         lex
+    }
+
+    /// The lexical score of training pair `k` (an index into the pairs given to
+    /// [`Lexicon::train`]) by the model without that pair, if the model learnt from it: the
+    /// same mean of both directions as [`BeadTable::bead`] gives, but free of the pair's own
+    /// words, which a model learns to explain by each other whether or not they translate.
+    pub fn held_out(&self, k: usize) -> Option<f64> {
+        self.held_out.get(k).copied().flatten().map(f64::from)
     }
 
     /// True when nothing was learnt.
@@ -284,7 +312,12 @@ impl PieceScorer {
 /// Every co-occurring `(s, t)` pair (NULL included) gets a dense id on first sight, and each
 /// sentence pair's cells are stored target word by target word, so that an EM iteration is a
 /// linear sweep over the cells with `τ` and the counts in two small dense arrays.
-fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> Table {
+fn em(
+    corpus: &[(Vec<u32>, Vec<u32>)],
+    src_vocab: usize,
+    tgt_counts: &[f64],
+    mixture: f64,
+) -> (Table, Vec<f32>) {
     let cells: usize = corpus.iter().map(|(s, t)| (s.len() + 1) * t.len()).sum();
     let mut ids: HashMap<u64, u32, foldhash::fast::FixedState> =
         HashMap::with_capacity_and_hasher(cells / 8, foldhash::fast::FixedState::default());
@@ -309,9 +342,13 @@ fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> 
     drop(ids);
     let keys = source_of.len();
     let mut tau = vec![1.0f32; keys];
+    let mut previous = Vec::new();
     let mut counts = vec![0.0f32; keys];
     let mut totals = vec![0.0f32; src_vocab];
-    for _ in 0..ITERATIONS {
+    for iteration in 0..ITERATIONS {
+        if iteration + 1 == ITERATIONS {
+            previous = tau.clone();
+        }
         counts.iter_mut().for_each(|c| *c = 0.0);
         let mut at = 0;
         for (s, t) in corpus {
@@ -334,6 +371,21 @@ fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> 
             *t = counts[k] / totals[source_of[k] as usize];
         }
     }
+    let total: f64 = tgt_counts.iter().skip(1).sum();
+    let vocab = tgt_counts.len() as f64;
+    let unigram: Vec<f64> = tgt_counts
+        .iter()
+        .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
+        .collect();
+    let held_out = leave_one_out(
+        corpus,
+        &index,
+        &source_of,
+        (&previous, &counts, &totals),
+        tgt_counts,
+        &unigram,
+        mixture,
+    );
     let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab];
     for k in 0..keys {
         if tau[k] >= PRUNE {
@@ -347,13 +399,70 @@ fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> 
         }
         row.sort_unstable_by_key(|x| x.0);
     }
-    let total: f64 = tgt_counts.iter().skip(1).sum();
-    let vocab = tgt_counts.len() as f64;
-    let unigram = tgt_counts
-        .iter()
-        .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
-        .collect();
-    Table { rows, unigram }
+    (Table { rows, unigram }, held_out)
+}
+
+/// Each sentence pair's score (the sum over its target words of the mixture log-likelihood
+/// ratio, as [`Accumulator::llr`] gives) under the model of the last EM iteration without that
+/// pair's expected counts: `τ₋(t | s) = (c(s, t) − c_q(s, t)) / (c(s) − c_q(s))`, where
+/// `c_q` is what pair `q` added to the counts (from the iteration's `previous` `τ`). A word
+/// seen only in this pair is unknown to that model and scores nothing.
+fn leave_one_out(
+    corpus: &[(Vec<u32>, Vec<u32>)],
+    index: &[u32],
+    source_of: &[u32],
+    (previous, counts, totals): (&[f32], &[f32], &[f32]),
+    tgt_counts: &[f64],
+    unigram: &[f64],
+    mixture: f64,
+) -> Vec<f32> {
+    let mut own = vec![0.0f32; counts.len()];
+    let mut own_total = vec![0.0f32; totals.len()];
+    let mut out = Vec::with_capacity(corpus.len());
+    let mut at = 0;
+    for (s, t) in corpus {
+        let rows = s.len() + 1;
+        let cells = &index[at..at + rows * t.len()];
+        // what this pair added to the counts
+        for column in cells.chunks(rows) {
+            let denom: f32 = column.iter().map(|&k| previous[k as usize]).sum();
+            for &k in column {
+                let share = previous[k as usize] / denom;
+                own[k as usize] += share;
+                own_total[source_of[k as usize] as usize] += share;
+            }
+        }
+        let mut score = 0.0f64;
+        for (c, column) in cells.chunks(rows).enumerate() {
+            let word = t[c] as usize;
+            let elsewhere =
+                tgt_counts[word] - t.iter().filter(|&&x| x as usize == word).count() as f64;
+            if elsewhere <= 0.0 {
+                continue;
+            }
+            let p: f64 = column
+                .iter()
+                .map(|&k| {
+                    let (k, src) = (k as usize, source_of[k as usize] as usize);
+                    let rest = totals[src] - own_total[src];
+                    if rest <= 1e-4 {
+                        0.0
+                    } else {
+                        f64::from(((counts[k] - own[k]) / rest).max(0.0))
+                    }
+                })
+                .sum::<f64>()
+                / rows as f64;
+            score += (mixture * p / unigram[word] + 1.0 - mixture).ln();
+        }
+        out.push(score as f32);
+        for &k in cells {
+            own[k as usize] = 0.0;
+            own_total[source_of[k as usize] as usize] = 0.0;
+        }
+        at += rows * t.len();
+    }
+    out
 }
 
 /// Largest number of sentences on one side of a bead.
@@ -547,6 +656,31 @@ mod tests {
         let best = &lex.translations("حكومه")[0];
         assert_eq!(best.0, "government", "{:?}", lex.translations("حكومه"));
         assert_eq!(lex.translations("رئيس")[0].0, "president");
+    }
+
+    #[test]
+    fn a_pair_is_scored_held_out_by_the_model_without_it() {
+        // "government" and حكومة recur across pairs; the last pair's other words occur
+        // nowhere else, so only the model that saw the pair can "explain" them by each other
+        let data = pairs(&[
+            ("قالت الحكومة", "the government said"),
+            ("الحكومة جديدة", "a new government"),
+            ("خفضت الحكومة الأسعار", "the government cut prices"),
+            ("الحكومة هنا", "government here"),
+            ("زرافة بنفسجية", "quantum violin"),
+        ]);
+        let lex = Lexicon::train(&data, &[], &config());
+        let held: Vec<f64> = (0..data.len()).map(|k| lex.held_out(k).unwrap()).collect();
+        // the pair of words seen nowhere else gets no held-out evidence at all
+        assert_eq!(held[4], 0.0);
+        // while the model that learnt from it explains it well
+        let source = ["زرافة بنفسجية"];
+        let target = ["quantum violin"];
+        let table = BeadTable::new(&lex, &source, &target, &Band::full(1, 1), &config());
+        assert!(table.bead(0, 0, 1, 1) > 1.0, "{}", table.bead(0, 0, 1, 1));
+        // pairs whose words recur keep their evidence held out
+        assert!(held[1] > 0.2 && held[3] > 0.2, "{held:?}");
+        assert_eq!(lex.held_out(99), None);
     }
 
     #[test]

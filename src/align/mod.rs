@@ -26,8 +26,10 @@ pub mod features;
 pub mod length;
 pub mod lexical;
 pub mod names;
+pub mod score;
 pub mod split;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -119,6 +121,18 @@ impl Alignment {
             .collect();
         crate::eval::merge_shared(beads)
     }
+}
+
+/// Mean pair score below which two texts do not look like translations of each other. On the
+/// development documents aligned with another document's translation the mean is 0.01; on
+/// the documents aligned with their own, one at a time, it is 0.91 (the lowest 0.17, a
+/// document of five sentences).
+pub const NOT_TRANSLATIONS: f64 = 0.2;
+
+/// True unless the mean of a document's pair `scores` is under [`NOT_TRANSLATIONS`]: on texts
+/// that translate each other most pairs score high, on texts that do not almost none do.
+pub fn looks_translated(scores: &[f64]) -> bool {
+    scores.is_empty() || scores.iter().sum::<f64>() / (scores.len() as f64) >= NOT_TRANSLATIONS
 }
 
 /// The spans of `parts` in a document whose sentences are `sentences` (spans into the text).
@@ -309,21 +323,44 @@ pub fn align_documents(
     config: &Config,
 ) -> Vec<Alignment> {
     let prepared: Vec<Prepared> = docs.iter().map(|(s, t)| first_pass(s, t, config)).collect();
-    let lexicon = config.lexical.then(|| {
-        let mut pairs = training.pairs.clone();
-        for (p, (s, t)) in prepared.iter().zip(docs) {
-            pairs.extend(training_pairs(p, s, t, config));
+    // the training pairs, and for each document which of its first-pass beads are which pair
+    let mut pairs = training.pairs.clone();
+    let mut trained: Vec<TrainedBeads> = Vec::new();
+    for (p, (s, t)) in prepared.iter().zip(docs) {
+        let mut of_doc = HashMap::new();
+        for b in training_beads(p, config) {
+            of_doc.insert((b.source.clone(), b.target.clone()), pairs.len());
+            pairs.push((source_text(s, &b.source), source_text(t, &b.target)));
         }
-        Lexicon::train(&pairs, &training.dictionary, config)
-    });
+        trained.push(of_doc);
+    }
+    let lexicon = config
+        .lexical
+        .then(|| Lexicon::train(&pairs, &training.dictionary, config));
     prepared
         .iter()
         .zip(docs)
-        .map(|(p, (s, t))| {
-            let beads = match &lexicon {
-                Some(lex) => second_pass(p, s, t, lex, config),
-                None => p.first.clone(),
+        .zip(&trained)
+        .map(|((p, (s, t)), trained)| {
+            let (mut beads, lexical) = match &lexicon {
+                Some(lex) => {
+                    let (beads, table) = second_pass_lexical(p, s, t, lex, config);
+                    // a pair the model learnt from is scored by the model without it
+                    let lexical: Vec<Option<f64>> = beads
+                        .iter()
+                        .zip(table)
+                        .map(|(b, score)| {
+                            trained
+                                .get(&(b.source.clone(), b.target.clone()))
+                                .and_then(|&k| lex.held_out(k))
+                                .or(score)
+                        })
+                        .collect();
+                    (beads, lexical)
+                }
+                None => (p.first.clone(), vec![None; p.first.len()]),
             };
+            score::translation_scores(p, &mut beads, &lexical);
             if config.split {
                 split::refine(s, t, &beads, p, lexicon.as_ref(), config)
             } else {
@@ -331,6 +368,15 @@ pub fn align_documents(
             }
         })
         .collect()
+}
+
+/// A document's first-pass beads that the lexical model learnt from: their source and target
+/// sentences, and their index among the training pairs.
+type TrainedBeads = HashMap<(Range<usize>, Range<usize>), usize>;
+
+/// The text of sentences `range` of a side, joined by a space.
+fn source_text(side: &[&str], range: &Range<usize>) -> String {
+    side[range.clone()].join(" ")
 }
 
 /// Features, length model and the first (length + anchors) pass.
@@ -450,6 +496,17 @@ pub fn second_pass(
     lexicon: &Lexicon,
     config: &Config,
 ) -> Vec<Bead> {
+    second_pass_lexical(prepared, source, target, lexicon, config).0
+}
+
+/// [`second_pass`], with each bead's lexical score (none for a bead empty on one side).
+fn second_pass_lexical(
+    prepared: &Prepared,
+    source: &[&str],
+    target: &[&str],
+    lexicon: &Lexicon,
+    config: &Config,
+) -> (Vec<Bead>, Vec<Option<f64>>) {
     let (n, m) = (prepared.source.len(), prepared.target.len());
     let band = Band::around(n, m, &prepared.path, config.refine_band);
     let table = BeadTable::new(lexicon, source, target, &band, config);
@@ -464,7 +521,27 @@ pub fn second_pass(
         true,
         config.temperature,
     );
-    to_beads(&decoded)
+    let beads = to_beads(&decoded);
+    let scores = beads
+        .iter()
+        .map(|b| {
+            let (di, dj) = (b.source.len(), b.target.len());
+            (di > 0 && dj > 0).then(|| table.bead(b.source.start, b.target.start, di, dj))
+        })
+        .collect();
+    (beads, scores)
+}
+
+/// The first pass's beads confident enough to train the lexical model on.
+fn training_beads<'a>(
+    prepared: &'a Prepared,
+    config: &'a Config,
+) -> impl Iterator<Item = &'a Bead> {
+    prepared
+        .first
+        .iter()
+        .filter(|b| !b.source.is_empty() && !b.target.is_empty())
+        .filter(|b| b.score >= config.train_threshold)
 }
 
 /// The first pass's confident beads as text pairs to train the lexical model on.
@@ -474,21 +551,40 @@ pub fn training_pairs(
     target: &[&str],
     config: &Config,
 ) -> Vec<(String, String)> {
-    prepared
-        .first
-        .iter()
-        .filter(|b| !b.source.is_empty() && !b.target.is_empty())
-        .filter(|b| b.score >= config.train_threshold)
+    training_beads(prepared, config)
         .map(|b| {
             (
-                source[b.source.clone()].join(" "),
-                target[b.target.clone()].join(" "),
+                source_text(source, &b.source),
+                source_text(target, &b.target),
             )
         })
         .collect()
 }
 
 impl Prepared {
+    /// The anchor score of the bead of source sentences `i..i + di` and target sentences
+    /// `j..j + dj`, as [`Prepared::cost`] counts it.
+    fn anchor_score(&self, i: usize, j: usize, di: usize, dj: usize) -> f64 {
+        let a = |x: usize, y: usize| self.anchors.get(x, y);
+        if di >= dj {
+            (0..di)
+                .map(|x| (0..dj).map(|y| a(i + x, j + y)).fold(0.0, f64::max))
+                .sum()
+        } else {
+            (0..dj)
+                .map(|y| (0..di).map(|x| a(i + x, j + y)).fold(0.0, f64::max))
+                .sum()
+        }
+    }
+
+    /// The characters of the bead's two sides.
+    fn lengths(&self, i: usize, j: usize, di: usize, dj: usize) -> (f64, f64) {
+        (
+            self.src_len[i + di] - self.src_len[i],
+            self.tgt_len[j + dj] - self.tgt_len[j],
+        )
+    }
+
     /// Cost of the bead of shape `k` starting at cell `(i, j)`. `anchors` scores a sentence
     /// pair's shared numbers, names and words; `lexical` its word translations.
     ///

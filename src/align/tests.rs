@@ -231,6 +231,29 @@ fn without_the_lexical_pass_the_article_still_aligns() {
     );
 }
 
+/// An English text about something else than the article, about as long as its translation.
+pub(crate) const UNRELATED: &str = "Heavy snow closed several mountain roads in the north of the country on Tuesday, the weather service said. Forecasters expect the cold spell to last until the end of the week. Schools in three provinces will stay shut on Wednesday. Farmers have been told to bring their livestock indoors. The national airline cancelled twelve flights because of poor visibility. Temperatures fell to minus eighteen degrees in the highest villages. Power lines were brought down by the weight of the ice. Engineers worked through the night to restore electricity to about four thousand homes. The mayor of the capital urged residents to avoid unnecessary journeys. Buses ran on a reduced timetable. Hospitals reported a rise in patients with fractures after falls on icy pavements. Ski resorts, by contrast, welcomed the early snowfall. Hotel bookings for the holiday season have risen sharply, operators said. The weather service warned that strong winds could cause drifts on the main highway, and drivers were advised to carry chains, blankets, food and water in case they were stranded. A thaw is forecast for next Monday, which may bring flooding in the valleys after a wet autumn. Rivers are already high, and emergency teams have been placed on standby along the southern river basin. Residents of low-lying districts were asked to move valuables upstairs and to follow the instructions of the local authorities. The weather service will publish a new forecast on Thursday morning.";
+
+#[test]
+fn texts_that_do_not_translate_each_other_score_near_zero() {
+    let (ar, en) = article();
+    let right = aligned(&ar, &en, &Config::default());
+    let mean = |a: &Alignment| a.beads.iter().map(|b| b.score).sum::<f64>() / a.beads.len() as f64;
+    assert!(mean(&right) > 0.8, "{}", mean(&right));
+    let scores: Vec<f64> = right.beads.iter().map(|b| b.score).collect();
+    assert!(looks_translated(&scores));
+    let other = sentences(UNRELATED, Lang::En);
+    let wrong = aligned(&ar, &other, &Config::default());
+    assert!(mean(&wrong) < 0.1, "{}", mean(&wrong));
+    assert!(
+        wrong.beads.iter().all(|b| b.score < 0.5),
+        "{:?}",
+        wrong.beads
+    );
+    let scores: Vec<f64> = wrong.beads.iter().map(|b| b.score).collect();
+    assert!(!looks_translated(&scores));
+}
+
 /// Size of the synthetic vocabulary: large enough that a word is rare, as in real text.
 const VOCABULARY: usize = 120;
 

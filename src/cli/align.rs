@@ -173,6 +173,14 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let source_spans = align::part_spans(&alignment.source, &source_spans);
     let target_spans = align::part_spans(&alignment.target, &target_spans);
     let beads = alignment.beads;
+    let scores: Vec<f64> = beads.iter().map(|b| b.score).collect();
+    if !align::looks_translated(&scores) {
+        eprintln!(
+            "bitext: warning: the texts do not look like translations of each other (mean pair score {:.2}; translations score above {:.1}): are these the right two files?",
+            scores.iter().sum::<f64>() / scores.len() as f64,
+            align::NOT_TRANSLATIONS
+        );
+    }
     let mut document = None;
     if let Some(m) = &mut memory {
         progress.set_message("storing");
