@@ -13,8 +13,7 @@
 //! similarity, see [`names::similarity`]).
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::Weights;
 use super::dp::Band;
@@ -41,8 +40,7 @@ struct Key {
 }
 
 fn hash(space: u8, text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    space.hash(&mut h);
+    let mut h = foldhash::fast::FixedState::with_seed(u64::from(space)).build_hasher();
     text.hash(&mut h);
     h.finish()
 }
@@ -195,10 +193,12 @@ impl AnchorTable {
         band: &Band,
         w: &Weights,
     ) -> AnchorTable {
-        let mut index: HashMap<u64, Vec<(u32, u16, Kind, u32)>> = HashMap::new();
+        // the target side's keys (on both cores), indexed by hash
+        let target_keys = super::par_map(target, |t| keys(t, langs.1));
+        let mut index: HashMap<u64, Vec<(u32, u16, Kind, u32)>, foldhash::fast::FixedState> =
+            HashMap::default();
         let mut target_names: Vec<names::Skeleton> = Vec::new();
-        for (j, t) in target.iter().enumerate() {
-            let (keys, skeletons) = keys(t, langs.1);
+        for (j, (keys, skeletons)) in target_keys.into_iter().enumerate() {
             let base = target_names.len() as u32;
             for k in keys {
                 let name = base + u32::from(k.name);
@@ -209,48 +209,45 @@ impl AnchorTable {
             }
             target_names.extend(skeletons);
         }
-        let mut best: HashMap<(u32, u16), f32> = HashMap::new();
-        let rows = source
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let (lo, hi) = band.row_bounds(i);
-                best.clear();
-                let (keys, skeletons) = keys(s, langs.0);
-                for k in keys {
-                    let Some(postings) = index.get(&k.hash) else {
-                        continue;
+        // each source sentence probes the index for the targets in its row of the band
+        let numbered: Vec<(usize, &&str)> = source.iter().enumerate().collect();
+        let rows = super::par_map(&numbered, |&(i, s)| {
+            let (lo, hi) = band.row_bounds(i);
+            let mut best: HashMap<(u32, u16), f32, foldhash::fast::FixedState> = HashMap::default();
+            let (keys, skeletons) = keys(s, langs.0);
+            for k in keys {
+                let Some(postings) = index.get(&k.hash) else {
+                    continue;
+                };
+                let start = postings.partition_point(|p| (p.0 as usize) < lo);
+                for &(j, slot, kind, name) in
+                    postings[start..].iter().take_while(|p| p.0 as usize <= hi)
+                {
+                    let (a, b) = match kind {
+                        Kind::Name | Kind::NameNear => (
+                            &*skeletons[usize::from(k.name)],
+                            &*target_names[name as usize],
+                        ),
+                        _ => ("", ""),
                     };
-                    let start = postings.partition_point(|p| (p.0 as usize) < lo);
-                    for &(j, slot, kind, name) in
-                        postings[start..].iter().take_while(|p| p.0 as usize <= hi)
-                    {
-                        let (a, b) = match kind {
-                            Kind::Name | Kind::NameNear => (
-                                &*skeletons[usize::from(k.name)],
-                                &*target_names[name as usize],
-                            ),
-                            _ => ("", ""),
-                        };
-                        let c = credit(k.kind, kind, a, b, w);
-                        if c > 0.0 {
-                            let e = best.entry((j, slot)).or_insert(0.0);
-                            *e = e.max(c);
-                        }
+                    let c = credit(k.kind, kind, a, b, w);
+                    if c > 0.0 {
+                        let e = best.entry((j, slot)).or_insert(0.0);
+                        *e = e.max(c);
                     }
                 }
-                let mut row: Vec<(u32, f32)> = Vec::new();
-                let mut items: Vec<(u32, f32)> = best.iter().map(|(&(j, _), &c)| (j, c)).collect();
-                items.sort_unstable_by_key(|x| x.0);
-                for (j, c) in items {
-                    match row.last_mut() {
-                        Some(last) if last.0 == j => last.1 += c,
-                        _ => row.push((j, c)),
-                    }
+            }
+            let mut row: Vec<(u32, f32)> = Vec::new();
+            let mut items: Vec<(u32, f32)> = best.iter().map(|(&(j, _), &c)| (j, c)).collect();
+            items.sort_unstable_by_key(|x| x.0);
+            for (j, c) in items {
+                match row.last_mut() {
+                    Some(last) if last.0 == j => last.1 += c,
+                    _ => row.push((j, c)),
                 }
-                row
-            })
-            .collect();
+            }
+            row
+        });
         AnchorTable { rows }
     }
 

@@ -21,7 +21,7 @@ use crate::text::normalize::{normalize, split_words, stem};
 /// EM iterations.
 const ITERATIONS: usize = 4;
 /// Most training pairs used; more are sampled evenly.
-const MAX_PAIRS: usize = 10_000;
+const MAX_PAIRS: usize = 4_000;
 /// Translation probabilities below this are dropped after training.
 const PRUNE: f32 = 1e-3;
 /// At most this many translations are kept for each word (the most probable).
@@ -307,6 +307,21 @@ impl PieceScorer {
     }
 }
 
+/// `ln x` for the mixture ratios the scores sum (`x ≥ 1 − λ > 0`), to about 1e-6: the scores
+/// take tens of millions of logarithms, and `ln` was a large part of the lexical pass.
+fn fast_ln(x: f64) -> f64 {
+    debug_assert!(x > 0.0 && x.is_finite());
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    // the mantissa in [1, 2): ln m = 2 atanh((m − 1) / (m + 1)), a short series for t ≤ 1/3
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    let series =
+        1.0 + t2 * (1.0 / 3.0 + t2 * (0.2 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 / 11.0))));
+    exponent as f64 * std::f64::consts::LN_2 + 2.0 * t * series
+}
+
 /// Model 1 EM over a corpus of id sentences; returns the pruned table.
 ///
 /// Every co-occurring `(s, t)` pair (NULL included) gets a dense id on first sight, and each
@@ -513,12 +528,15 @@ impl BeadTable {
             .map(|t| lexicon.ids(t, tl, &lexicon.tgt))
             .collect();
         let band = &table.band;
+        // each window of one to three sentences is loaded by adding its last sentence to the
+        // window one shorter
         let fill_forward = |forward: &mut Vec<Vec<f32>>| {
             let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
-            for w in 1..=MAX_SIDE {
-                for i in 0..src.len().saturating_sub(w - 1) {
-                    let window = &src[i..i + w];
-                    let words = acc.load(&lexicon.forward, window);
+            for i in 0..src.len() {
+                acc.reset(&lexicon.forward);
+                let mut words = 0;
+                for w in 1..=MAX_SIDE.min(src.len() - i) {
+                    words += acc.add(&lexicon.forward, &src[i + w - 1]);
                     for j in band.row(i) {
                         if j < tgt.len() {
                             let k = band.index(i, j).expect("in band");
@@ -530,10 +548,11 @@ impl BeadTable {
         };
         let fill_backward = |backward: &mut Vec<Vec<f32>>| {
             let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
-            for w in 1..=MAX_SIDE {
-                for j in 0..tgt.len().saturating_sub(w - 1) {
-                    let window = &tgt[j..j + w];
-                    let words = acc.load(&lexicon.backward, window);
+            for j in 0..tgt.len() {
+                acc.reset(&lexicon.backward);
+                let mut words = 0;
+                for w in 1..=MAX_SIDE.min(tgt.len() - j) {
+                    words += acc.add(&lexicon.backward, &tgt[j + w - 1]);
                     for i in band.column(j) {
                         if i < src.len() {
                             let k = band.index(i, j).expect("in band");
@@ -584,26 +603,33 @@ impl Accumulator {
         }
     }
 
-    /// Loads the sums for the words of `sentences`; returns how many words they have.
-    fn load(&mut self, table: &Table, sentences: &[Vec<u32>]) -> usize {
+    /// Empties the sums and adds NULL's translations.
+    fn reset(&mut self, table: &Table) {
         for &t in &self.touched {
             self.sums[t as usize] = 0.0;
         }
         self.touched.clear();
-        let words = sentences.iter().flatten();
-        let count = sentences.iter().map(Vec::len).sum();
-        for &s in std::iter::once(&0).chain(words) {
-            let Some(row) = table.rows.get(s as usize) else {
-                continue;
-            };
-            for &(t, p) in row {
-                if self.sums[t as usize] == 0.0 {
-                    self.touched.push(t);
-                }
-                self.sums[t as usize] += f64::from(p);
-            }
+        self.add_row(table, 0);
+    }
+
+    /// Adds the translations of the words of `sentence`; returns how many words it has.
+    fn add(&mut self, table: &Table, sentence: &[u32]) -> usize {
+        for &s in sentence {
+            self.add_row(table, s);
         }
-        count
+        sentence.len()
+    }
+
+    fn add_row(&mut self, table: &Table, s: u32) {
+        let Some(row) = table.rows.get(s as usize) else {
+            return;
+        };
+        for &(t, p) in row {
+            if self.sums[t as usize] == 0.0 {
+                self.touched.push(t);
+            }
+            self.sums[t as usize] += f64::from(p);
+        }
     }
 
     /// Sum over the other sentence's known words of the mixture log-likelihood ratio.
@@ -614,7 +640,7 @@ impl Accumulator {
             .filter(|&&t| t != u32::MAX)
             .map(|&t| {
                 let p = self.sums[t as usize] / norm;
-                (self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture).ln()
+                fast_ln(self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture)
             })
             .sum()
     }
@@ -632,6 +658,18 @@ mod tests {
         list.iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_fast_logarithm_agrees_with_ln() {
+        for x in [0.5, 0.75, 1.0, 1.5, 2.0, 3.3, 10.0, 123.456, 1e6, 4.2e9] {
+            assert!(
+                (fast_ln(x) - x.ln()).abs() < 1e-6,
+                "{x}: {} vs {}",
+                fast_ln(x),
+                x.ln()
+            );
+        }
     }
 
     #[test]

@@ -240,13 +240,28 @@ impl Default for Config {
             priors: PRIORS,
             mixture: 0.5,
             length_outliers: 0.1,
-            band: 24,
-            refine_band: 8,
+            band: 12,
+            refine_band: 4,
             temperature: 1.0,
             train_threshold: 0.9,
             split: true,
         }
     }
+}
+
+/// Maps `f` over `items` on two threads (the machine's two cores; one for short lists), in
+/// order.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let (a, b) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| b.iter().map(&f).collect::<Vec<R>>());
+        let mut out: Vec<R> = a.iter().map(&f).collect();
+        out.extend(second.join().expect("worker thread"));
+        out
+    })
 }
 
 /// Lattices up to this many cells are searched whole.
@@ -381,14 +396,8 @@ fn source_text(side: &[&str], range: &Range<usize>) -> String {
 
 /// Features, length model and the first (length + anchors) pass.
 pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared {
-    let src: Vec<Features> = source
-        .iter()
-        .map(|s| features::extract(s, config.source_lang))
-        .collect();
-    let tgt: Vec<Features> = target
-        .iter()
-        .map(|s| features::extract(s, config.target_lang))
-        .collect();
+    let src: Vec<Features> = par_map(source, |s| features::extract(s, config.source_lang));
+    let tgt: Vec<Features> = par_map(target, |s| features::extract(s, config.target_lang));
     let prefix = |f: &[Features]| {
         let mut acc = vec![0.0];
         for x in f {
