@@ -13,7 +13,7 @@
 //! similarity, see [`names::similarity`]).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use super::Weights;
 use super::dp::Band;
@@ -40,9 +40,7 @@ struct Key {
 }
 
 fn hash(space: u8, text: &str) -> u64 {
-    let mut h = foldhash::fast::FixedState::with_seed(u64::from(space)).build_hasher();
-    text.hash(&mut h);
-    h.finish()
+    foldhash::fast::FixedState::with_seed(u64::from(space)).hash_one(text)
 }
 
 /// The anchor keys of a sentence, and the skeletons its name keys refer to.
