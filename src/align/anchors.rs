@@ -169,6 +169,10 @@ pub fn matches(
     out
 }
 
+/// Where a target key occurs: sentence, slot, kind, and the index of its skeleton among the
+/// target side's names.
+type Posting = (u32, u16, Kind, u32);
+
 /// Anchor scores of the sentence pairs of a band; only pairs that share an anchor are kept.
 pub struct AnchorTable {
     /// For each source sentence, `(target sentence, score)` sorted by target sentence.
@@ -193,8 +197,7 @@ impl AnchorTable {
     ) -> AnchorTable {
         // the target side's keys (on both cores), indexed by hash
         let target_keys = super::par_map(target, |t| keys(t, langs.1));
-        let mut index: HashMap<u64, Vec<(u32, u16, Kind, u32)>, foldhash::fast::FixedState> =
-            HashMap::default();
+        let mut index: HashMap<u64, Vec<Posting>, foldhash::fast::FixedState> = HashMap::default();
         let mut target_names: Vec<names::Skeleton> = Vec::new();
         for (j, (keys, skeletons)) in target_keys.into_iter().enumerate() {
             let base = target_names.len() as u32;
