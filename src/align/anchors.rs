@@ -45,7 +45,19 @@ fn hash(space: u8, text: &str) -> u64 {
 
 /// The anchor keys of a sentence, and the skeletons its name keys refer to.
 fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
-    keys_with(numbers(text), text, lang)
+    keys_with(numbers_in(text), text, lang)
+}
+
+/// [`numbers`], without reading a text that has no digit.
+fn numbers_in(text: &str) -> Vec<String> {
+    let digit = |c: char| {
+        c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+    };
+    if text.chars().any(digit) {
+        numbers(text)
+    } else {
+        Vec::new()
+    }
 }
 
 /// [`keys`] with the numbers given: a piece of a sentence takes its numbers from a longer
@@ -69,12 +81,15 @@ fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<nam
     let latin_words = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| w.len() >= 2 && w.chars().any(|c| c.is_ascii_alphabetic()));
+    let mut lower = String::new();
     for w in latin_words {
-        let w = w.to_ascii_lowercase();
-        if !seen.contains(&w) {
-            push(hash(b'l', &w), Kind::Latin, slot, 0);
+        lower.clear();
+        lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        let h = hash(b'l', &lower);
+        if !seen.contains(&h) {
+            push(h, Kind::Latin, slot, 0);
             slot = slot.saturating_add(1);
-            seen.push(w);
+            seen.push(h);
         }
     }
     let skeletons = match lang {
@@ -84,9 +99,7 @@ fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<nam
     for (k, s) in skeletons.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         push(hash(b's', s), Kind::Name, slot, k);
-        for d in names::one_shorter(s) {
-            push(hash(b's', &d), Kind::NameNear, slot, k);
-        }
+        names::for_each_shorter(s, |d| push(hash(b's', d), Kind::NameNear, slot, k));
         slot = slot.saturating_add(1);
     }
     (out, skeletons)
@@ -120,8 +133,12 @@ impl Anchors {
     /// The anchors of a word of a sentence, `text[word]`, its numbers read with what follows
     /// it up to `until` (the end of the next word), so that `200 ألف` is 200,000.
     pub fn of_word(text: &str, word: std::ops::Range<usize>, until: usize, lang: Lang) -> Anchors {
-        let own = numbers(&text[word.clone()]).len();
-        let mut numbers = numbers(&text[word.start..until]);
+        let own = numbers_in(&text[word.clone()]).len();
+        let mut numbers = if own == 0 {
+            Vec::new()
+        } else {
+            numbers(&text[word.start..until])
+        };
         numbers.truncate(own);
         let (keys, skeletons) = keys_with(numbers, &text[word], lang);
         Anchors { keys, skeletons }

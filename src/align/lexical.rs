@@ -32,15 +32,18 @@ const DICTIONARY_WEIGHT: usize = 3;
 /// The words of `text` as the lexical model sees them.
 pub fn tokens(text: &str, lang: Lang) -> Vec<String> {
     let normalized = normalize(text);
-    split_words(&normalized)
-        .filter_map(|w| {
-            let w = match lang {
-                Lang::Ar => stem(w),
-                Lang::En => english_stem(w),
-            };
-            (w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit())).then(|| w.to_string())
-        })
-        .collect()
+    words_of(&normalized, lang).map(str::to_string).collect()
+}
+
+/// The model's words of already normalised text.
+fn words_of(normalized: &str, lang: Lang) -> impl Iterator<Item = &str> {
+    split_words(normalized).filter_map(move |w| {
+        let w = match lang {
+            Lang::Ar => stem(w),
+            Lang::En => english_stem(w),
+        };
+        (w.chars().nth(1).is_some() || w.bytes().all(|c| c.is_ascii_digit())).then_some(w)
+    })
 }
 
 fn english_stem(w: &str) -> &str {
@@ -55,7 +58,7 @@ fn english_stem(w: &str) -> &str {
 /// Word ids of one language.
 #[derive(Clone, Debug, Default)]
 struct Vocab {
-    ids: HashMap<String, u32>,
+    ids: HashMap<String, u32, foldhash::fast::FixedState>,
     /// Occurrences of each id in the training text.
     counts: Vec<f64>,
 }
@@ -193,9 +196,9 @@ impl Lexicon {
     }
 
     fn ids(&self, text: &str, lang: Lang, vocab: &Vocab) -> Vec<u32> {
-        tokens(text, lang)
-            .iter()
-            .map(|w| vocab.ids.get(w.as_str()).copied().unwrap_or(u32::MAX))
+        let normalized = normalize(text);
+        words_of(&normalized, lang)
+            .map(|w| vocab.ids.get(w).copied().unwrap_or(u32::MAX))
             .collect()
     }
 }
@@ -258,28 +261,42 @@ impl PieceScorer {
         let (to, from) = lexicon.tables(side);
         let known: Vec<u32> = y.iter().copied().filter(|&c| c != u32::MAX).collect();
         let m = known.len();
+        // y's words by id, with their columns, to meet each x word's row of translations
+        let mut columns: Vec<(u32, usize)> =
+            known.iter().enumerate().map(|(c, &t)| (t, c)).collect();
+        columns.sort_unstable();
         let mut cum = vec![0.0f32; (x.len() + 1) * m];
         for (q, &w) in x.iter().enumerate() {
-            for (c, &t) in known.iter().enumerate() {
-                let p = if w == u32::MAX { 0.0 } else { to.get(w, t) };
-                cum[(q + 1) * m + c] = cum[q * m + c] + p;
+            let (done, rest) = cum.split_at_mut((q + 1) * m);
+            let next = &mut rest[..m];
+            next.copy_from_slice(&done[q * m..]);
+            if let Some(row) = to.rows.get(w as usize) {
+                merge_join(row, &columns, |p, c| next[c] += p);
             }
         }
         let null = known.iter().map(|&t| to.get(0, t)).collect();
         let unigram = known.iter().map(|&t| to.unigram[t as usize]).collect();
-        // P(x_p | y) for every word of x
+        // P(x_p | y) for every word of x: the rows of y's words (and NULL) met with x's words
+        let mut words: Vec<(u32, usize)> = x
+            .iter()
+            .enumerate()
+            .filter(|&(_, &w)| w != u32::MAX)
+            .map(|(q, &w)| (w, q))
+            .collect();
+        words.sort_unstable();
+        let mut given = vec![0.0f64; x.len()];
+        for t in std::iter::once(0).chain(known.iter().copied()) {
+            if let Some(row) = from.rows.get(t as usize) {
+                merge_join(row, &words, |p, q| given[q] += f64::from(p));
+            }
+        }
         let norm = (y.len() + 1) as f64;
         let mut back = vec![0.0f64; x.len() + 1];
         for (q, &w) in x.iter().enumerate() {
             let v = if w == u32::MAX || lexicon.is_empty() {
                 0.0
             } else {
-                let p: f64 = std::iter::once(0)
-                    .chain(known.iter().copied())
-                    .map(|t| f64::from(from.get(t, w)))
-                    .sum::<f64>()
-                    / norm;
-                (mixture * p / from.unigram[w as usize] + 1.0 - mixture).ln()
+                fast_ln(mixture * (given[q] / norm) / from.unigram[w as usize] + 1.0 - mixture)
             };
             back[q + 1] = back[q] + v;
         }
@@ -300,10 +317,30 @@ impl PieceScorer {
         let forward: f64 = (0..m)
             .map(|c| {
                 let sum = f64::from(self.null[c] + self.cum[b * m + c] - self.cum[a * m + c]);
-                (self.mixture * (sum / norm) / self.unigram[c] + 1.0 - self.mixture).ln()
+                fast_ln(self.mixture * (sum / norm) / self.unigram[c] + 1.0 - self.mixture)
             })
             .sum();
         (forward + self.back[b] - self.back[a]) / 2.0
+    }
+}
+
+/// Calls `f(probability, position)` for every entry of a row of translations (sorted by word)
+/// whose word is among `words` (`(word, position)`, sorted), once for each position.
+fn merge_join(row: &[(u32, f32)], words: &[(u32, usize)], mut f: impl FnMut(f32, usize)) {
+    let (mut a, mut b) = (0, 0);
+    while a < row.len() && b < words.len() {
+        match row[a].0.cmp(&words[b].0) {
+            std::cmp::Ordering::Less => a += 1,
+            std::cmp::Ordering::Greater => b += 1,
+            std::cmp::Ordering::Equal => {
+                let mut k = b;
+                while k < words.len() && words[k].0 == row[a].0 {
+                    f(row[a].1, words[k].1);
+                    k += 1;
+                }
+                a += 1;
+            }
+        }
     }
 }
 
@@ -508,7 +545,7 @@ impl BeadTable {
         band: &Band,
         config: &Config,
     ) -> BeadTable {
-        let band = band.widened(MAX_SIDE);
+        let band = band.widened(MAX_SIDE - 1);
         let cells = band.cells();
         let mut table = BeadTable {
             forward: vec![vec![0.0; cells]; MAX_SIDE],
@@ -519,14 +556,8 @@ impl BeadTable {
             return table;
         }
         let (sl, tl) = (config.source_lang, config.target_lang);
-        let src: Vec<Vec<u32>> = source
-            .iter()
-            .map(|s| lexicon.ids(s, sl, &lexicon.src))
-            .collect();
-        let tgt: Vec<Vec<u32>> = target
-            .iter()
-            .map(|t| lexicon.ids(t, tl, &lexicon.tgt))
-            .collect();
+        let src: Vec<Vec<u32>> = super::par_map(source, |s| lexicon.ids(s, sl, &lexicon.src));
+        let tgt: Vec<Vec<u32>> = super::par_map(target, |t| lexicon.ids(t, tl, &lexicon.tgt));
         let band = &table.band;
         // each window of one to three sentences is loaded by adding its last sentence to the
         // window one shorter

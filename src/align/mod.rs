@@ -241,7 +241,7 @@ impl Default for Config {
             mixture: 0.5,
             length_outliers: 0.1,
             band: 12,
-            refine_band: 4,
+            refine_band: 3,
             temperature: 1.0,
             train_threshold: 0.9,
             split: true,
@@ -277,6 +277,8 @@ pub struct Prepared {
     tgt_count: Vec<[u32; 4]>,
     length: LengthModel,
     length_costs: CostTable,
+    /// `−ln` of each shape's prior.
+    prior_costs: [f64; 8],
     /// Anchor scores of the sentence pairs near the first pass's path.
     anchors: AnchorTable,
     /// The first pass's beads (length and anchors only), with posteriors.
@@ -433,6 +435,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
         tgt_len,
         length,
         length_costs: CostTable::new(config.length_outliers),
+        prior_costs: config.priors.map(|p| -p.ln()),
         anchors: AnchorTable::empty(source.len()),
         first: Vec::new(),
         path: Vec::new(),
@@ -611,7 +614,7 @@ impl Prepared {
         lexical: &impl Fn(usize, usize, usize, usize) -> f64,
     ) -> f64 {
         let (di, dj) = SHAPES[k];
-        let mut c = -config.priors[k].ln();
+        let mut c = self.prior_costs[k];
         if di == 0 || dj == 0 {
             return c;
         }

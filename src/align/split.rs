@@ -400,7 +400,14 @@ pub fn split_sentence(
     let mut boundaries = vec![Boundary::Plain];
     let mut word_ids: Vec<u32> = Vec::new();
     let mut word_at = vec![0];
-    let mut own_anchors = Vec::with_capacity(n);
+    let w = &config.weights;
+    let other_anchors: Vec<Anchors> = others.iter().map(|o| Anchors::of(o, other_lang)).collect();
+    // the anchors word by word, where the sentence shares any with the other side
+    let whole_anchors = Anchors::of(text, lang);
+    let shared = other_anchors
+        .iter()
+        .any(|a| !anchors::matches(&whole_anchors, a, source, w).is_empty());
+    let mut own_anchors = Vec::with_capacity(if shared { n } else { 0 });
     for (q, r) in spans.iter().enumerate() {
         let w = &text[r.clone()];
         let f = super::features::extract_marks(w);
@@ -416,27 +423,32 @@ pub fn split_sentence(
             word_ids.extend(lex.word_ids(w, lang, side));
         }
         word_at.push(word_ids.len());
-        let until = spans.get(q + 1).map_or(r.end, |next| next.end);
-        own_anchors.push(Anchors::of_word(text, r.clone(), until, lang));
+        if shared {
+            let until = spans.get(q + 1).map_or(r.end, |next| next.end);
+            own_anchors.push(Anchors::of_word(text, r.clone(), until, lang));
+        }
     }
 
-    let w = &config.weights;
     let mut all_ids = Vec::new();
     let others: Vec<Other> = others
         .iter()
-        .map(|o| {
+        .zip(&other_anchors)
+        .map(|(o, anchors)| {
             let f = super::features::extract(o, other_lang);
-            let anchors = Anchors::of(o, other_lang);
-            let matches = own_anchors
-                .iter()
-                .map(|a| {
-                    if a.is_empty() || anchors.is_empty() {
-                        Vec::new()
-                    } else {
-                        anchors::matches(a, &anchors, source, w)
-                    }
-                })
-                .collect();
+            let matches = if shared {
+                own_anchors
+                    .iter()
+                    .map(|a| {
+                        if a.is_empty() || anchors.is_empty() {
+                            Vec::new()
+                        } else {
+                            anchors::matches(a, anchors, source, w)
+                        }
+                    })
+                    .collect()
+            } else {
+                vec![Vec::new(); n]
+            };
             let lexical = lexicon.map(|lex| {
                 let ids = lex.word_ids(o, other_lang, other_side);
                 all_ids.extend(ids.iter().copied());
@@ -558,10 +570,10 @@ pub fn refine(
         sentence,
         range: 0..text.len(),
     };
-    for b in beads {
-        let (s0, t0) = (out.source.len(), out.target.len());
+    // the sentences to split are independent: both cores
+    let cuts = super::par_map(beads, |b| {
         let (ns, nt) = (b.source.len(), b.target.len());
-        let cut = if ns == 1 && nt >= 2 {
+        if ns == 1 && nt >= 2 {
             let i = b.source.start;
             split_sentence(
                 source[i],
@@ -585,7 +597,10 @@ pub fn refine(
             .map(|(pieces, p)| (false, j, pieces, p))
         } else {
             None
-        };
+        }
+    });
+    for (b, cut) in beads.iter().zip(cuts) {
+        let (s0, t0) = (out.source.len(), out.target.len());
         match cut {
             Some((on_source, sentence, pieces, p)) => {
                 for (k, range) in pieces.into_iter().enumerate() {
