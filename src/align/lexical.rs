@@ -19,7 +19,7 @@ use crate::align::dp::Band;
 use crate::text::normalize::{normalize, split_words, stem};
 
 /// EM iterations.
-const ITERATIONS: usize = 4;
+const ITERATIONS: usize = 5;
 /// Most training pairs used; more are sampled evenly.
 const MAX_PAIRS: usize = 4_000;
 /// Translation probabilities below this are dropped after training.
@@ -391,7 +391,6 @@ fn em(
             }
         }
     }
-    drop(ids);
     let keys = source_of.len();
     let mut tau = vec![1.0f32; keys];
     let mut previous = Vec::new();
@@ -429,6 +428,7 @@ fn em(
         .iter()
         .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
         .collect();
+    drop(ids);
     let held_out = leave_one_out(
         corpus,
         &index,
@@ -505,7 +505,7 @@ fn leave_one_out(
                 })
                 .sum::<f64>()
                 / rows as f64;
-            score += (mixture * p / unigram[word] + 1.0 - mixture).ln();
+            score += fast_ln(mixture * p / unigram[word] + 1.0 - mixture);
         }
         out.push(score as f32);
         for &k in cells {

@@ -23,10 +23,12 @@ pub struct Evidence {
     pub length: f64,
     /// Characters of the source and target sides.
     pub chars: (f64, f64),
+    /// The first pass was sure enough of this bead to teach the word model with it.
+    pub learnt: bool,
 }
 
 /// The bead's evidence.
-pub fn evidence(prepared: &Prepared, bead: &Bead, lexical: Option<f64>) -> Evidence {
+pub fn evidence(prepared: &Prepared, bead: &Bead, lexical: Option<f64>, learnt: bool) -> Evidence {
     let (i, j, di, dj) = (
         bead.source.start,
         bead.target.start,
@@ -39,24 +41,27 @@ pub fn evidence(prepared: &Prepared, bead: &Bead, lexical: Option<f64>) -> Evide
         anchors: prepared.anchor_score(i, j, di, dj),
         length: prepared.length_costs.cost(prepared.length.delta(ls, lt)),
         chars: (ls, lt),
+        learnt,
     }
 }
 
 /// Weights of the logistic model, fitted on the development documents (doc000–doc039 of
 /// `../shared/devdata`: their right pairs, aligned all together and one document at a time,
-/// against the pairs of the same documents aligned with another document's translation).
-/// The bead's evidence: its lexical ratio per ten characters, its anchors, its length cost and
-/// the log of its mean length in characters; the document's: the mean lexical ratio per ten
-/// characters of its beads and the share of its beads with an anchor. A pair with little
-/// evidence of its own is judged by its document.
+/// against the pairs of the same documents aligned with another document's translation, all
+/// together and two at a time). The bead's evidence: its lexical ratio per ten characters, its
+/// anchors, its length cost and the log of its mean length in characters; the document's: the
+/// mean lexical ratio per ten characters of its beads, the share of its beads with an anchor,
+/// and the share the first pass was sure of. A pair with little evidence of its own is judged
+/// by its document.
 const WEIGHTS: Weights = Weights {
-    intercept: 3.821,
-    lexical: 1.693,
-    anchors: 0.346,
-    length: -0.228,
-    log_chars: -1.893,
-    document_lexical: 12.729,
-    document_anchored: 9.673,
+    intercept: 0.654,
+    lexical: 0.84,
+    anchors: 0.257,
+    length: 0.018,
+    log_chars: -1.844,
+    document_lexical: 5.78,
+    document_anchored: 8.775,
+    document_learnt: 9.392,
 };
 
 struct Weights {
@@ -67,6 +72,7 @@ struct Weights {
     log_chars: f64,
     document_lexical: f64,
     document_anchored: f64,
+    document_learnt: f64,
 }
 
 /// What the beads of a document say together.
@@ -76,6 +82,9 @@ pub struct DocumentEvidence {
     pub lexical: f64,
     /// Share of the beads with an anchor.
     pub anchored: f64,
+    /// Share of the beads the first pass was sure enough of to teach the word model with:
+    /// most, when the texts translate each other; few, when the path found is one of many.
+    pub learnt: f64,
 }
 
 impl Evidence {
@@ -100,6 +109,7 @@ pub fn document_evidence(beads: &[Evidence]) -> DocumentEvidence {
             rates.iter().sum::<f64>() / rates.len() as f64
         },
         anchored: beads.iter().filter(|e| e.anchors > 0.0).count() as f64 / n,
+        learnt: beads.iter().filter(|e| e.learnt).count() as f64 / n,
     }
 }
 
@@ -117,19 +127,26 @@ pub fn translation_probability(e: &Evidence, document: &DocumentEvidence) -> f64
         + w.length * e.length
         + w.log_chars * e.mean_chars().ln()
         + w.document_lexical * document.lexical
-        + w.document_anchored * document.anchored;
+        + w.document_anchored * document.anchored
+        + w.document_learnt * document.learnt;
     1.0 / (1.0 + (-z).exp())
 }
 
 /// Multiplies each bead's posterior by the probability that its sides translate each other
 /// (`lexical`: each bead's lexical score, held out where the model learnt from it). A bead empty
 /// on one side takes the mean probability of the document's other beads.
-pub fn translation_scores(prepared: &Prepared, beads: &mut [Bead], lexical: &[Option<f64>]) {
+pub fn translation_scores(
+    prepared: &Prepared,
+    beads: &mut [Bead],
+    lexical: &[Option<f64>],
+    learnt: &[bool],
+) {
     let evidence: Vec<Option<Evidence>> = beads
         .iter()
-        .zip(lexical)
-        .map(|(b, lex)| {
-            (!b.source.is_empty() && !b.target.is_empty()).then(|| evidence(prepared, b, *lex))
+        .zip(lexical.iter().zip(learnt))
+        .map(|(b, (lex, learnt))| {
+            (!b.source.is_empty() && !b.target.is_empty())
+                .then(|| evidence(prepared, b, *lex, *learnt))
         })
         .collect();
     let known: Vec<Evidence> = evidence.iter().flatten().copied().collect();
@@ -159,6 +176,7 @@ mod tests {
             anchors,
             length: 0.5,
             chars: (100.0, 110.0),
+            learnt: true,
         }
     }
 
@@ -167,6 +185,7 @@ mod tests {
         let doc = DocumentEvidence {
             lexical: 1.0,
             anchored: 0.5,
+            learnt: 0.9,
         };
         let p = |e: &Evidence, d: &DocumentEvidence| translation_probability(e, d);
         assert!(p(&bead(20.0, 0.0), &doc) > p(&bead(0.0, 0.0), &doc));
@@ -175,6 +194,7 @@ mod tests {
         let unrelated = DocumentEvidence {
             lexical: -0.2,
             anchored: 0.05,
+            learnt: 0.1,
         };
         assert!(p(&bead(-2.0, 0.0), &unrelated) < 0.05);
         assert!(p(&bead(20.0, 3.0), &doc) > 0.99);

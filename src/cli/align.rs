@@ -135,10 +135,11 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let target_spans = split(&target_text, args.target_lang, args.target_lines);
     let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
     let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
-    if let Some(warning) = truncation(
+    let truncated = truncation(
         (&args.source, &source, args.source_lang),
         (&args.target, &target, args.target_lang),
-    ) {
+    );
+    if let Some(warning) = &truncated {
         eprintln!("bitext: warning: {warning}");
     }
 
@@ -174,7 +175,8 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     let target_spans = align::part_spans(&alignment.target, &target_spans);
     let beads = alignment.beads;
     let scores: Vec<f64> = beads.iter().map(|b| b.score).collect();
-    if !align::looks_translated(&scores) {
+    // a text cut short leaves most pairs unmatched: one warning says it
+    if truncated.is_none() && !align::looks_translated(&scores) {
         eprintln!(
             "bitext: warning: the texts do not look like translations of each other (mean pair score {:.2}; translations score above {:.1}): are these the right two files?",
             scores.iter().sum::<f64>() / scores.len() as f64,
