@@ -135,6 +135,36 @@ fn counts(gold: &[IndexBead], test: &[IndexBead]) -> Counts {
     c
 }
 
+/// Merges neighbouring beads that share a sentence on either side into one bead (the union of
+/// their sentences, each once, in order), scored as the lowest of them: the beads over parts of
+/// a split sentence, read in whole sentences.
+pub fn merge_shared(beads: Vec<(IndexBead, f64)>) -> Vec<(IndexBead, f64)> {
+    let mut out: Vec<(IndexBead, f64)> = Vec::with_capacity(beads.len());
+    for (bead, score) in beads {
+        let shares = out.last().is_some_and(|(prev, _)| {
+            bead.source.iter().any(|s| prev.source.contains(s))
+                || bead.target.iter().any(|t| prev.target.contains(t))
+        });
+        match out.last_mut() {
+            Some((prev, prev_score)) if shares => {
+                for s in bead.source {
+                    if !prev.source.contains(&s) {
+                        prev.source.push(s);
+                    }
+                }
+                for t in bead.target {
+                    if !prev.target.contains(&t) {
+                        prev.target.push(t);
+                    }
+                }
+                *prev_score = prev_score.min(score);
+            }
+            _ => out.push((bead, score)),
+        }
+    }
+    out
+}
+
 /// Maps predicted segments (texts) to the gold sentences they cover, as the shared scorer does
 /// for text-pair predictions: texts are compared with whitespace removed (NFKC), each segment is
 /// found in the document in order, and each gold sentence goes to the segment covering most of
@@ -234,6 +264,17 @@ mod tests {
         );
         // precision: 1 + 1 hits out of 1 + 3 beads
         assert!((scorer.scores().precision_strict - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn beads_sharing_a_sentence_merge_back_into_one() {
+        // sentence 3 of the source was split in two, each part paired with a target sentence
+        let split = beads("[0]:[0]\n[1]:[1]\n[1]:[2]\n[2]:[3]\n[]:[4]\n");
+        let scored = split.into_iter().zip([0.9, 0.8, 0.7, 0.95, 0.2]).collect();
+        let merged = merge_shared(scored);
+        let (got, scores): (Vec<IndexBead>, Vec<f64>) = merged.into_iter().unzip();
+        assert_eq!(got, beads("[0]:[0]\n[1]:[1,2]\n[2]:[3]\n[]:[4]\n"));
+        assert_eq!(scores, [0.9, 0.7, 0.95, 0.2]);
     }
 
     #[test]

@@ -90,8 +90,8 @@ fn a_list_of_three_pairs_with_one_missing_stores_two_and_reports_the_third() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         stdout(&out),
-        "stored 'kazakhstan-2022': 18 units (0 with a score under 0.5)\n\
-         stored 'again': 18 units (0 with a score under 0.5)\n"
+        "stored 'kazakhstan-2022': 20 units (2 with a score under 0.5)\n\
+         stored 'again': 20 units (2 with a score under 0.5)\n"
     );
     // the failure names the document and the file (relative to the list's folder); the
     // summary comes last
@@ -159,8 +159,8 @@ fn json_reports_every_document_with_its_status() {
     assert_eq!(
         docs.iter().map(fields).collect::<Vec<_>>(),
         [
-            ("kazakhstan-2022".into(), Some(18), Some(0), "stored".into()),
-            ("again".into(), Some(18), Some(0), "stored".into()),
+            ("kazakhstan-2022".into(), Some(20), Some(2), "stored".into()),
+            ("again".into(), Some(20), Some(2), "stored".into()),
             ("missing".into(), None, None, "failed".into()),
         ]
     );
@@ -188,8 +188,10 @@ fn json_reports_every_document_with_its_status() {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let beads = report["documents"][0]["beads"].as_array().unwrap();
-    assert_eq!(beads.len(), 18);
-    assert_eq!(beads[3]["target"], serde_json::json!([3, 4]));
+    // Arabic sentence 3 comes as two parts, each with its English sentence
+    assert_eq!(beads.len(), 20);
+    assert_eq!(beads[3]["target"], serde_json::json!([3]));
+    assert_eq!(beads[4]["source"], serde_json::json!([4]));
     assert_eq!(report["documents"][0]["status"], "aligned");
     assert_eq!(env.documents(), ["kazakhstan-2022", "again"]);
 }
@@ -216,7 +218,7 @@ fn a_batch_dir_aligns_every_folder_and_reports_bad_texts() {
     let dir = folder(&env);
     let out = env
         .bitext()
-        .args(["align", "--lines", "--batch-dir"])
+        .args(["align", "--lines", "--no-split", "--batch-dir"])
         .arg(&dir)
         .output()
         .unwrap();
@@ -263,7 +265,14 @@ fn one_word_model_learns_from_the_whole_batch() {
     let right = "[0]:[0]\n[1]:[1,2]\n[2]:[3]\n[3]:[4]\n";
     let alone = env
         .bitext()
-        .args(["align", "--lines", "--no-store", "--format", "beads"])
+        .args([
+            "align",
+            "--lines",
+            "--no-split",
+            "--no-store",
+            "--format",
+            "beads",
+        ])
         .arg(Path::new(MADE_UP).join("split.ar.txt"))
         .arg(Path::new(MADE_UP).join("split.en.txt"))
         .output()
@@ -279,7 +288,7 @@ fn one_word_model_learns_from_the_whole_batch() {
     let pred = env.path("pred");
     let out = env
         .bitext()
-        .args(["align", "--lines", "--no-store", "--batch"])
+        .args(["align", "--lines", "--no-split", "--no-store", "--batch"])
         .arg(&list)
         .arg("--write-pred")
         .arg(&pred)

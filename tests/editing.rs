@@ -20,7 +20,7 @@ impl Desk {
             dir: TempDir::new().unwrap(),
         };
         desk.bitext()
-            .args(["align", "--no-lexical"])
+            .args(["align", "--no-lexical", "--no-split"])
             .arg(common::article_ar())
             .arg(common::article_en())
             .assert()

@@ -74,7 +74,8 @@ impl Env {
     fn article(&self, db: &str) {
         let ar = Path::new(CORPUS).join("ar.txt");
         let en = Path::new(CORPUS).join("en.txt");
-        self.bitext(db, &["align", ar.to_str().unwrap(), en.to_str().unwrap()])
+        let (ar, en) = (ar.to_str().unwrap(), en.to_str().unwrap());
+        self.bitext(db, &["align", "--no-split", ar, en])
             .assert()
             .success();
     }

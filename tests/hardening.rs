@@ -77,6 +77,7 @@ impl Env {
             db,
             &[
                 "align",
+                "--no-split",
                 article_ar().to_str().unwrap(),
                 article_en().to_str().unwrap(),
             ],
@@ -132,7 +133,7 @@ fn processes_racing_to_create_one_memory_all_land_or_say_why() {
         for name in ["first", "second"] {
             let mut cmd = Process::cargo_bin("bitext").unwrap();
             cmd.current_dir(env.dir.path())
-                .args(["--db", &db, "align", "--name", name])
+                .args(["--db", &db, "align", "--no-split", "--name", name])
                 .arg(article_ar())
                 .arg(article_en())
                 .stdout(Stdio::null());
@@ -204,6 +205,7 @@ fn writers_racing_on_one_memory_all_land_or_say_why() {
     }
     children.push(spawn(vec![
         "align".into(),
+        "--no-split".into(),
         "--name".into(),
         "again".into(),
         article_ar().display().to_string(),
@@ -593,6 +595,7 @@ fn names_and_notes_with_control_characters_cannot_split_or_drive_the_terminal() 
         "tm.db",
         &[
             "align",
+            "--no-split",
             "--name",
             name,
             article_ar().to_str().unwrap(),

@@ -72,3 +72,19 @@ pub fn peak_memory_mb() -> String {
         })
         .map_or("?".to_string(), |kb| format!("{:.0}", kb / 1024.0))
 }
+
+/// CPU time the process has used so far (user and system, every thread), in seconds, from
+/// `/proc/self/stat` (clock ticks of 1/100 s); 0 where it cannot be read.
+pub fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // the fields after the command name, which is in parentheses
+            let rest = &s[s.rfind(')')? + 2..];
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: f64 = fields.get(11)?.parse().ok()?;
+            let stime: f64 = fields.get(12)?.parse().ok()?;
+            Some((utime + stime) / 100.0)
+        })
+        .unwrap_or(0.0)
+}

@@ -13,8 +13,7 @@
 //! similarity, see [`names::similarity`]).
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 
 use super::Weights;
 use super::dp::Band;
@@ -41,14 +40,29 @@ struct Key {
 }
 
 fn hash(space: u8, text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    space.hash(&mut h);
-    text.hash(&mut h);
-    h.finish()
+    foldhash::fast::FixedState::with_seed(u64::from(space)).hash_one(text)
 }
 
 /// The anchor keys of a sentence, and the skeletons its name keys refer to.
 fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
+    keys_with(numbers_in(text), text, lang)
+}
+
+/// [`numbers`], without reading a text that has no digit.
+fn numbers_in(text: &str) -> Vec<String> {
+    let digit = |c: char| {
+        c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+    };
+    if text.chars().any(digit) {
+        numbers(text)
+    } else {
+        Vec::new()
+    }
+}
+
+/// [`keys`] with the numbers given: a piece of a sentence takes its numbers from a longer
+/// text, so that a multiplier word after it still counts (`200` before `ألف`).
+fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
     let mut out = Vec::new();
     let mut slot = 0u16;
     let mut push = |hash, kind, slot, name| {
@@ -60,19 +74,22 @@ fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
         })
     };
     let mut seen = Vec::new();
-    for n in numbers(text) {
+    for n in numbers {
         push(hash(b'n', &n), Kind::Number, slot, 0);
         slot = slot.saturating_add(1);
     }
     let latin_words = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| w.len() >= 2 && w.chars().any(|c| c.is_ascii_alphabetic()));
+    let mut lower = String::new();
     for w in latin_words {
-        let w = w.to_ascii_lowercase();
-        if !seen.contains(&w) {
-            push(hash(b'l', &w), Kind::Latin, slot, 0);
+        lower.clear();
+        lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        let h = hash(b'l', &lower);
+        if !seen.contains(&h) {
+            push(h, Kind::Latin, slot, 0);
             slot = slot.saturating_add(1);
-            seen.push(w);
+            seen.push(h);
         }
     }
     let skeletons = match lang {
@@ -82,9 +99,7 @@ fn keys(text: &str, lang: Lang) -> (Vec<Key>, Vec<names::Skeleton>) {
     for (k, s) in skeletons.iter().enumerate() {
         let k = u16::try_from(k).unwrap_or(u16::MAX);
         push(hash(b's', s), Kind::Name, slot, k);
-        for d in names::one_shorter(s) {
-            push(hash(b's', &d), Kind::NameNear, slot, k);
-        }
+        names::for_each_shorter(s, |d| push(hash(b's', d), Kind::NameNear, slot, k));
         slot = slot.saturating_add(1);
     }
     (out, skeletons)
@@ -101,6 +116,79 @@ fn credit(a: Kind, b: Kind, a_name: &str, b_name: &str, w: &Weights) -> f32 {
         _ => 0.0,
     }
 }
+
+/// The anchors of a text, kept to be matched against the anchors of others ([`matches`]).
+pub struct Anchors {
+    keys: Vec<Key>,
+    skeletons: Vec<names::Skeleton>,
+}
+
+impl Anchors {
+    /// The anchors of `text`, a sentence in `lang`.
+    pub fn of(text: &str, lang: Lang) -> Anchors {
+        let (keys, skeletons) = keys(text, lang);
+        Anchors { keys, skeletons }
+    }
+
+    /// The anchors of a word of a sentence, `text[word]`, its numbers read with what follows
+    /// it up to `until` (the end of the next word), so that `200 ألف` is 200,000.
+    pub fn of_word(text: &str, word: std::ops::Range<usize>, until: usize, lang: Lang) -> Anchors {
+        let own = numbers_in(&text[word.clone()]).len();
+        let mut numbers = if own == 0 {
+            Vec::new()
+        } else {
+            numbers(&text[word.start..until])
+        };
+        numbers.truncate(own);
+        let (keys, skeletons) = keys_with(numbers, &text[word], lang);
+        Anchors { keys, skeletons }
+    }
+
+    /// True when the text has no anchors.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// The anchors of `other` that `one` matches: `(slot of other, credit)`, a slot (one number,
+/// word or name of `other`) once, with the best credit; `one` is on the source side when
+/// `one_is_source`.
+pub fn matches(
+    one: &Anchors,
+    other: &Anchors,
+    one_is_source: bool,
+    w: &Weights,
+) -> Vec<(u16, f32)> {
+    let mut out: Vec<(u16, f32)> = Vec::new();
+    for a in &one.keys {
+        for b in other.keys.iter().filter(|b| b.hash == a.hash) {
+            let (x, y) = match (a.kind, b.kind) {
+                (Kind::Name | Kind::NameNear, Kind::Name | Kind::NameNear) => (
+                    &*one.skeletons[usize::from(a.name)],
+                    &*other.skeletons[usize::from(b.name)],
+                ),
+                _ => ("", ""),
+            };
+            let c = if one_is_source {
+                credit(a.kind, b.kind, x, y, w)
+            } else {
+                credit(b.kind, a.kind, y, x, w)
+            };
+            if c <= 0.0 {
+                continue;
+            }
+            match out.iter_mut().find(|m| m.0 == b.slot) {
+                Some(m) => m.1 = m.1.max(c),
+                None => out.push((b.slot, c)),
+            }
+        }
+    }
+    out
+}
+
+/// Where a target key occurs: sentence, slot, kind, and the index of its skeleton among the
+/// target side's names.
+type Posting = (u32, u16, Kind, u32);
 
 /// Anchor scores of the sentence pairs of a band; only pairs that share an anchor are kept.
 pub struct AnchorTable {
@@ -124,10 +212,11 @@ impl AnchorTable {
         band: &Band,
         w: &Weights,
     ) -> AnchorTable {
-        let mut index: HashMap<u64, Vec<(u32, u16, Kind, u32)>> = HashMap::new();
+        // the target side's keys (on both cores), indexed by hash
+        let target_keys = super::par_map(target, |t| keys(t, langs.1));
+        let mut index: HashMap<u64, Vec<Posting>, foldhash::fast::FixedState> = HashMap::default();
         let mut target_names: Vec<names::Skeleton> = Vec::new();
-        for (j, t) in target.iter().enumerate() {
-            let (keys, skeletons) = keys(t, langs.1);
+        for (j, (keys, skeletons)) in target_keys.into_iter().enumerate() {
             let base = target_names.len() as u32;
             for k in keys {
                 let name = base + u32::from(k.name);
@@ -138,48 +227,45 @@ impl AnchorTable {
             }
             target_names.extend(skeletons);
         }
-        let mut best: HashMap<(u32, u16), f32> = HashMap::new();
-        let rows = source
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let (lo, hi) = band.row_bounds(i);
-                best.clear();
-                let (keys, skeletons) = keys(s, langs.0);
-                for k in keys {
-                    let Some(postings) = index.get(&k.hash) else {
-                        continue;
+        // each source sentence probes the index for the targets in its row of the band
+        let numbered: Vec<(usize, &&str)> = source.iter().enumerate().collect();
+        let rows = super::par_map(&numbered, |&(i, s)| {
+            let (lo, hi) = band.row_bounds(i);
+            let mut best: HashMap<(u32, u16), f32, foldhash::fast::FixedState> = HashMap::default();
+            let (keys, skeletons) = keys(s, langs.0);
+            for k in keys {
+                let Some(postings) = index.get(&k.hash) else {
+                    continue;
+                };
+                let start = postings.partition_point(|p| (p.0 as usize) < lo);
+                for &(j, slot, kind, name) in
+                    postings[start..].iter().take_while(|p| p.0 as usize <= hi)
+                {
+                    let (a, b) = match kind {
+                        Kind::Name | Kind::NameNear => (
+                            &*skeletons[usize::from(k.name)],
+                            &*target_names[name as usize],
+                        ),
+                        _ => ("", ""),
                     };
-                    let start = postings.partition_point(|p| (p.0 as usize) < lo);
-                    for &(j, slot, kind, name) in
-                        postings[start..].iter().take_while(|p| p.0 as usize <= hi)
-                    {
-                        let (a, b) = match kind {
-                            Kind::Name | Kind::NameNear => (
-                                &*skeletons[usize::from(k.name)],
-                                &*target_names[name as usize],
-                            ),
-                            _ => ("", ""),
-                        };
-                        let c = credit(k.kind, kind, a, b, w);
-                        if c > 0.0 {
-                            let e = best.entry((j, slot)).or_insert(0.0);
-                            *e = e.max(c);
-                        }
+                    let c = credit(k.kind, kind, a, b, w);
+                    if c > 0.0 {
+                        let e = best.entry((j, slot)).or_insert(0.0);
+                        *e = e.max(c);
                     }
                 }
-                let mut row: Vec<(u32, f32)> = Vec::new();
-                let mut items: Vec<(u32, f32)> = best.iter().map(|(&(j, _), &c)| (j, c)).collect();
-                items.sort_unstable_by_key(|x| x.0);
-                for (j, c) in items {
-                    match row.last_mut() {
-                        Some(last) if last.0 == j => last.1 += c,
-                        _ => row.push((j, c)),
-                    }
+            }
+            let mut row: Vec<(u32, f32)> = Vec::new();
+            let mut items: Vec<(u32, f32)> = best.iter().map(|(&(j, _), &c)| (j, c)).collect();
+            items.sort_unstable_by_key(|x| x.0);
+            for (j, c) in items {
+                match row.last_mut() {
+                    Some(last) if last.0 == j => last.1 += c,
+                    _ => row.push((j, c)),
                 }
-                row
-            })
-            .collect();
+            }
+            row
+        });
         AnchorTable { rows }
     }
 

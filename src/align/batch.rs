@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use super::lexical::Lexicon;
-use super::{Bead, Config, Prepared, Training, first_pass, second_pass, training_pairs};
+use super::{
+    Alignment, Bead, Config, Prepared, Training, finish, first_pass, part_spans, training_pairs,
+};
 use crate::Lang;
 use crate::error::{Error, Result};
 use crate::segment::{self, Span};
@@ -177,6 +179,14 @@ impl Input for Files {
     }
 }
 
+/// A document as aligned: a split sentence's parts take its place among its sentences, and the
+/// beads index the parts.
+fn as_parts(mut doc: Document, alignment: Alignment) -> (Document, Vec<Bead>) {
+    doc.source = part_spans(&alignment.source, &doc.source);
+    doc.target = part_spans(&alignment.target, &doc.target);
+    (doc, alignment.beads)
+}
+
 /// How to run a batch.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -255,9 +265,11 @@ pub fn align_batch(
             options.threads,
             |k| {
                 let doc = input.read(k)?;
-                let beads =
-                    first_pass(&doc.source_sentences(), &doc.target_sentences(), config).first;
-                Ok((doc, beads))
+                let (src, tgt) = (doc.source_sentences(), doc.target_sentences());
+                let prepared = first_pass(&src, &tgt, config);
+                let alignment = finish(&prepared, &src, &tgt, None, &Default::default(), config);
+                drop((src, tgt));
+                Ok(as_parts(doc, alignment))
             },
             |k, r: &Result<(Document, Vec<Bead>)>| step(1, k, r.as_ref().ok().map(|d| &d.0)),
             progress,
@@ -337,9 +349,18 @@ pub fn align_batch(
                 }
             };
             let (src, tgt) = (doc.source_sentences(), doc.target_sentences());
-            let beads = second_pass(&prepared, &src, &tgt, &lexicon, config);
+            // the batch's sample does not say which of its pairs came from which bead, so no
+            // bead is scored by the model without it (as `align` does for its own pairs)
+            let alignment = finish(
+                &prepared,
+                &src,
+                &tgt,
+                Some(&lexicon),
+                &Default::default(),
+                config,
+            );
             drop((src, tgt, prepared));
-            Ok((doc, beads))
+            Ok(as_parts(doc, alignment))
         },
         |k, r: &Result<(Document, Vec<Bead>)>| step(2, k, r.as_ref().ok().map(|d| &d.0)),
         progress,

@@ -21,7 +21,7 @@ use crate::text::normalize::{normalize, split_words, stem};
 /// EM iterations.
 const ITERATIONS: usize = 5;
 /// Most training pairs used; more are sampled evenly.
-const MAX_PAIRS: usize = 10_000;
+const MAX_PAIRS: usize = 4_000;
 /// Translation probabilities below this are dropped after training.
 const PRUNE: f32 = 1e-3;
 /// At most this many translations are kept for each word (the most probable).
@@ -32,15 +32,18 @@ const DICTIONARY_WEIGHT: usize = 3;
 /// The words of `text` as the lexical model sees them.
 pub fn tokens(text: &str, lang: Lang) -> Vec<String> {
     let normalized = normalize(text);
-    split_words(&normalized)
-        .filter_map(|w| {
-            let w = match lang {
-                Lang::Ar => stem(w),
-                Lang::En => english_stem(w),
-            };
-            (w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit())).then(|| w.to_string())
-        })
-        .collect()
+    words_of(&normalized, lang).map(str::to_string).collect()
+}
+
+/// The model's words of already normalised text.
+fn words_of(normalized: &str, lang: Lang) -> impl Iterator<Item = &str> {
+    split_words(normalized).filter_map(move |w| {
+        let w = match lang {
+            Lang::Ar => stem(w),
+            Lang::En => english_stem(w),
+        };
+        (w.chars().nth(1).is_some() || w.bytes().all(|c| c.is_ascii_digit())).then_some(w)
+    })
 }
 
 pub fn english_stem(w: &str) -> &str {
@@ -55,7 +58,7 @@ pub fn english_stem(w: &str) -> &str {
 /// Word ids of one language.
 #[derive(Clone, Debug, Default)]
 pub struct Vocab {
-    pub ids: HashMap<String, u32>,
+    pub ids: HashMap<String, u32, foldhash::fast::FixedState>,
     /// Occurrences of each id in the training text.
     pub counts: Vec<f64>,
 }
@@ -87,6 +90,10 @@ pub struct Lexicon {
     pub tgt: Vocab,
     pub forward: Table,
     pub backward: Table,
+    /// For each training pair (by its index in the pairs given to [`Lexicon::train`]) that
+    /// the model learnt from, its lexical score under the model without what it learnt from
+    /// that pair (leave-one-out).
+    held_out: Vec<Option<f32>>,
 }
 
 impl Lexicon {
@@ -102,12 +109,19 @@ impl Lexicon {
         lex.tgt.id_mut(String::new());
         let step = pairs.len().div_ceil(MAX_PAIRS).max(1);
         let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
-        let chosen = pairs.iter().step_by(step).chain(
-            dictionary
-                .iter()
-                .flat_map(|e| std::iter::repeat_n(e, DICTIONARY_WEIGHT)),
-        );
-        for (s, t) in chosen {
+        // which of `pairs` each sentence pair of the corpus is
+        let mut origin: Vec<Option<usize>> = Vec::new();
+        let chosen = pairs
+            .iter()
+            .enumerate()
+            .step_by(step)
+            .map(|(k, p)| (Some(k), p))
+            .chain(
+                dictionary
+                    .iter()
+                    .flat_map(|e| std::iter::repeat_n((None, e), DICTIONARY_WEIGHT)),
+            );
+        for (k, (s, t)) in chosen {
             let s: Vec<u32> = tokens(s, config.source_lang)
                 .into_iter()
                 .map(|w| lex.src.id_mut(w))
@@ -118,22 +132,39 @@ impl Lexicon {
                 .collect();
             if !s.is_empty() && !t.is_empty() {
                 corpus.push((s, t));
+                origin.push(k);
             }
         }
+        lex.held_out = vec![None; pairs.len()];
         if corpus.is_empty() {
             return lex;
         }
         // the two directions are independent: one thread each
         let reversed: Vec<(Vec<u32>, Vec<u32>)> =
             corpus.iter().map(|(s, t)| (t.clone(), s.clone())).collect();
-        let (forward, backward) = std::thread::scope(|scope| {
-            let backward = scope.spawn(|| em(&reversed, lex.tgt.counts.len(), &lex.src.counts));
-            let forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts);
+        let mixture = config.mixture;
+        let ((forward, held_forward), (backward, held_backward)) = std::thread::scope(|scope| {
+            let backward =
+                scope.spawn(|| em(&reversed, lex.tgt.counts.len(), &lex.src.counts, mixture));
+            let forward = em(&corpus, lex.src.counts.len(), &lex.tgt.counts, mixture);
             (forward, backward.join().expect("EM thread"))
         });
         lex.forward = forward;
         lex.backward = backward;
+        for (k, (f, b)) in origin.iter().zip(held_forward.iter().zip(&held_backward)) {
+            if let Some(k) = k {
+                lex.held_out[*k] = Some((f + b) / 2.0);
+            }
+        }
         lex
+    }
+
+    /// The lexical score of training pair `k` (an index into the pairs given to
+    /// [`Lexicon::train`]) by the model without that pair, if the model learnt from it: the
+    /// same mean of both directions as [`BeadTable::bead`] gives, but free of the pair's own
+    /// words, which a model learns to explain by each other whether or not they translate.
+    pub fn held_out(&self, k: usize) -> Option<f64> {
+        self.held_out.get(k).copied().flatten().map(f64::from)
     }
 
     /// True when nothing was learnt.
@@ -165,83 +196,325 @@ impl Lexicon {
     }
 
     fn ids(&self, text: &str, lang: Lang, vocab: &Vocab) -> Vec<u32> {
-        tokens(text, lang)
-            .iter()
-            .map(|w| vocab.ids.get(w.as_str()).copied().unwrap_or(u32::MAX))
+        let normalized = normalize(text);
+        words_of(&normalized, lang)
+            .map(|w| vocab.ids.get(w).copied().unwrap_or(u32::MAX))
             .collect()
     }
 }
 
+/// Which side of the lexicon a text is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Target,
+}
+
+impl Lexicon {
+    /// The word ids of `text`, on `side`, in language `lang` (`u32::MAX` for unknown words).
+    pub fn word_ids(&self, text: &str, lang: Lang, side: Side) -> Vec<u32> {
+        match side {
+            Side::Source => self.ids(text, lang, &self.src),
+            Side::Target => self.ids(text, lang, &self.tgt),
+        }
+    }
+
+    /// `(to the other side, from the other side)` for a text on `side`.
+    fn tables(&self, side: Side) -> (&Table, &Table) {
+        match side {
+            Side::Source => (&self.forward, &self.backward),
+            Side::Target => (&self.backward, &self.forward),
+        }
+    }
+}
+
+impl Table {
+    /// `τ(t | s)`, 0 when pruned or unknown.
+    fn get(&self, s: u32, t: u32) -> f32 {
+        let Some(row) = self.rows.get(s as usize) else {
+            return 0.0;
+        };
+        row.binary_search_by_key(&t, |x| x.0)
+            .map_or(0.0, |k| row[k].1)
+    }
+}
+
+/// The lexical scores of the pieces of one sentence (`x`, its words by id) against a text of
+/// the other side (`y`): for every run of consecutive words `x[a..b]`, the same mean of both
+/// directions' log-likelihood ratios as a bead gets, in time linear in `y`'s words. Used to
+/// find where a sentence splits.
+pub struct PieceScorer {
+    mixture: f64,
+    /// `cum[q * m + c]`: `Σ τ(y_c | x_p)` over the words `p < q` of `x`.
+    cum: Vec<f32>,
+    m: usize,
+    /// `τ(y_c | NULL)` and `P(y_c)` of the known words of `y` (unknown ones have none).
+    null: Vec<f32>,
+    unigram: Vec<f64>,
+    /// Prefix sums over `x`'s words of `ln(λ · P(x_p | y) / P(x_p) + 1 − λ)`.
+    back: Vec<f64>,
+}
+
+impl PieceScorer {
+    /// Prepares `x` (words on `side`) against `y` (words on the other side).
+    pub fn new(lexicon: &Lexicon, x: &[u32], y: &[u32], side: Side, mixture: f64) -> PieceScorer {
+        let (to, from) = lexicon.tables(side);
+        let known: Vec<u32> = y.iter().copied().filter(|&c| c != u32::MAX).collect();
+        let m = known.len();
+        // y's words by id, with their columns, to meet each x word's row of translations
+        let mut columns: Vec<(u32, usize)> =
+            known.iter().enumerate().map(|(c, &t)| (t, c)).collect();
+        columns.sort_unstable();
+        let mut cum = vec![0.0f32; (x.len() + 1) * m];
+        for (q, &w) in x.iter().enumerate() {
+            let (done, rest) = cum.split_at_mut((q + 1) * m);
+            let next = &mut rest[..m];
+            next.copy_from_slice(&done[q * m..]);
+            if let Some(row) = to.rows.get(w as usize) {
+                merge_join(row, &columns, |p, c| next[c] += p);
+            }
+        }
+        let null = known.iter().map(|&t| to.get(0, t)).collect();
+        let unigram = known.iter().map(|&t| to.unigram[t as usize]).collect();
+        // P(x_p | y) for every word of x: the rows of y's words (and NULL) met with x's words
+        let mut words: Vec<(u32, usize)> = x
+            .iter()
+            .enumerate()
+            .filter(|&(_, &w)| w != u32::MAX)
+            .map(|(q, &w)| (w, q))
+            .collect();
+        words.sort_unstable();
+        let mut given = vec![0.0f64; x.len()];
+        for t in std::iter::once(0).chain(known.iter().copied()) {
+            if let Some(row) = from.rows.get(t as usize) {
+                merge_join(row, &words, |p, q| given[q] += f64::from(p));
+            }
+        }
+        let norm = (y.len() + 1) as f64;
+        let mut back = vec![0.0f64; x.len() + 1];
+        for (q, &w) in x.iter().enumerate() {
+            let v = if w == u32::MAX || lexicon.is_empty() {
+                0.0
+            } else {
+                fast_ln(mixture * (given[q] / norm) / from.unigram[w as usize] + 1.0 - mixture)
+            };
+            back[q + 1] = back[q] + v;
+        }
+        PieceScorer {
+            mixture,
+            cum,
+            m,
+            null,
+            unigram,
+            back,
+        }
+    }
+
+    /// The score of `x[a..b]` against `y`.
+    pub fn score(&self, a: usize, b: usize) -> f64 {
+        let m = self.m;
+        let norm = (b - a + 1) as f64;
+        let forward: f64 = (0..m)
+            .map(|c| {
+                let sum = f64::from(self.null[c] + self.cum[b * m + c] - self.cum[a * m + c]);
+                fast_ln(self.mixture * (sum / norm) / self.unigram[c] + 1.0 - self.mixture)
+            })
+            .sum();
+        (forward + self.back[b] - self.back[a]) / 2.0
+    }
+}
+
+/// Calls `f(probability, position)` for every entry of a row of translations (sorted by word)
+/// whose word is among `words` (`(word, position)`, sorted), once for each position.
+fn merge_join(row: &[(u32, f32)], words: &[(u32, usize)], mut f: impl FnMut(f32, usize)) {
+    let (mut a, mut b) = (0, 0);
+    while a < row.len() && b < words.len() {
+        match row[a].0.cmp(&words[b].0) {
+            std::cmp::Ordering::Less => a += 1,
+            std::cmp::Ordering::Greater => b += 1,
+            std::cmp::Ordering::Equal => {
+                let mut k = b;
+                while k < words.len() && words[k].0 == row[a].0 {
+                    f(row[a].1, words[k].1);
+                    k += 1;
+                }
+                a += 1;
+            }
+        }
+    }
+}
+
+/// `ln x` for the mixture ratios the scores sum (`x ≥ 1 − λ > 0`), to about 1e-6: the scores
+/// take tens of millions of logarithms, and `ln` was a large part of the lexical pass.
+fn fast_ln(x: f64) -> f64 {
+    debug_assert!(x > 0.0 && x.is_finite());
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    // the mantissa in [1, 2): ln m = 2 atanh((m − 1) / (m + 1)), a short series for t ≤ 1/3
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    let series =
+        1.0 + t2 * (1.0 / 3.0 + t2 * (0.2 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 / 11.0))));
+    exponent as f64 * std::f64::consts::LN_2 + 2.0 * t * series
+}
+
 /// Model 1 EM over a corpus of id sentences; returns the pruned table.
-fn em(corpus: &[(Vec<u32>, Vec<u32>)], src_vocab: usize, tgt_counts: &[f64]) -> Table {
-    // every co-occurring (s, t) key, NULL included, and each pair's key indices
-    let mut keys: Vec<u64> = Vec::new();
+///
+/// Every co-occurring `(s, t)` pair (NULL included) gets a dense id on first sight, and each
+/// sentence pair's cells are stored target word by target word, so that an EM iteration is a
+/// linear sweep over the cells with `τ` and the counts in two small dense arrays.
+fn em(
+    corpus: &[(Vec<u32>, Vec<u32>)],
+    src_vocab: usize,
+    tgt_counts: &[f64],
+    mixture: f64,
+) -> (Table, Vec<f32>) {
+    let cells: usize = corpus.iter().map(|(s, t)| (s.len() + 1) * t.len()).sum();
+    let mut ids: HashMap<u64, u32, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(cells / 8, foldhash::fast::FixedState::default());
+    let mut source_of: Vec<u32> = Vec::new();
+    let mut target_of: Vec<u32> = Vec::new();
+    let mut index: Vec<u32> = Vec::with_capacity(cells);
     for (s, t) in corpus {
-        for &a in std::iter::once(&0).chain(s) {
-            for &b in t {
-                keys.push(u64::from(a) << 32 | u64::from(b));
+        for &b in t {
+            for &a in std::iter::once(&0).chain(s) {
+                let next = source_of.len() as u32;
+                let id = *ids
+                    .entry(u64::from(a) << 32 | u64::from(b))
+                    .or_insert_with(|| {
+                        source_of.push(a);
+                        target_of.push(b);
+                        next
+                    });
+                index.push(id);
             }
         }
     }
-    keys.sort_unstable();
-    keys.dedup();
-    let mut index: Vec<u32> = Vec::new();
-    for (s, t) in corpus {
-        for &a in std::iter::once(&0).chain(s) {
-            for &b in t {
-                let key = u64::from(a) << 32 | u64::from(b);
-                index.push(keys.binary_search(&key).expect("collected") as u32);
-            }
+    let keys = source_of.len();
+    let mut tau = vec![1.0f32; keys];
+    let mut previous = Vec::new();
+    let mut counts = vec![0.0f32; keys];
+    let mut totals = vec![0.0f32; src_vocab];
+    for iteration in 0..ITERATIONS {
+        if iteration + 1 == ITERATIONS {
+            previous = tau.clone();
         }
-    }
-    let source_of: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
-    let mut tau = vec![1.0f64; keys.len()];
-    let mut counts = vec![0.0f64; keys.len()];
-    let mut totals = vec![0.0f64; src_vocab];
-    for _ in 0..ITERATIONS {
         counts.iter_mut().for_each(|c| *c = 0.0);
-        totals.iter_mut().for_each(|c| *c = 0.0);
         let mut at = 0;
         for (s, t) in corpus {
             let rows = s.len() + 1;
-            let cols = t.len();
-            let cell = |r: usize, c: usize| index[at + r * cols + c] as usize;
-            for c in 0..cols {
-                let denom: f64 = (0..rows).map(|r| tau[cell(r, c)]).sum();
-                for r in 0..rows {
-                    let k = cell(r, c);
-                    let share = tau[k] / denom;
-                    counts[k] += share;
-                    totals[source_of[k] as usize] += share;
+            for _ in 0..t.len() {
+                let column = &index[at..at + rows];
+                let denom: f32 = column.iter().map(|&k| tau[k as usize]).sum();
+                let scale = 1.0 / denom;
+                for &k in column {
+                    counts[k as usize] += tau[k as usize] * scale;
                 }
+                at += rows;
             }
-            at += rows * cols;
         }
-        for k in 0..keys.len() {
-            tau[k] = counts[k] / totals[source_of[k] as usize];
+        totals.iter_mut().for_each(|c| *c = 0.0);
+        for (k, &c) in counts.iter().enumerate() {
+            totals[source_of[k] as usize] += c;
+        }
+        for (k, t) in tau.iter_mut().enumerate() {
+            *t = counts[k] / totals[source_of[k] as usize];
         }
     }
+    let total: f64 = tgt_counts.iter().skip(1).sum();
+    let vocab = tgt_counts.len() as f64;
+    let unigram: Vec<f64> = tgt_counts
+        .iter()
+        .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
+        .collect();
+    drop(ids);
+    let held_out = leave_one_out(
+        corpus,
+        &index,
+        &source_of,
+        (&previous, &counts, &totals),
+        tgt_counts,
+        &unigram,
+        mixture,
+    );
     let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab];
-    for (k, &key) in keys.iter().enumerate() {
-        let p = tau[k] as f32;
-        if p >= PRUNE {
-            rows[(key >> 32) as usize].push((key as u32, p));
+    for k in 0..keys {
+        if tau[k] >= PRUNE {
+            rows[source_of[k] as usize].push((target_of[k], tau[k]));
         }
     }
     for row in &mut rows {
         if row.len() > KEEP {
             row.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
             row.truncate(KEEP);
-            row.sort_unstable_by_key(|x| x.0);
         }
+        row.sort_unstable_by_key(|x| x.0);
     }
-    let total: f64 = tgt_counts.iter().skip(1).sum();
-    let vocab = tgt_counts.len() as f64;
-    let unigram = tgt_counts
-        .iter()
-        .map(|&c| (c + 0.5) / (total + 0.5 * vocab))
-        .collect();
-    Table { rows, unigram }
+    (Table { rows, unigram }, held_out)
+}
+
+/// Each sentence pair's score (the sum over its target words of the mixture log-likelihood
+/// ratio, as [`Accumulator::llr`] gives) under the model of the last EM iteration without that
+/// pair's expected counts: `τ₋(t | s) = (c(s, t) − c_q(s, t)) / (c(s) − c_q(s))`, where
+/// `c_q` is what pair `q` added to the counts (from the iteration's `previous` `τ`). A word
+/// seen only in this pair is unknown to that model and scores nothing.
+fn leave_one_out(
+    corpus: &[(Vec<u32>, Vec<u32>)],
+    index: &[u32],
+    source_of: &[u32],
+    (previous, counts, totals): (&[f32], &[f32], &[f32]),
+    tgt_counts: &[f64],
+    unigram: &[f64],
+    mixture: f64,
+) -> Vec<f32> {
+    let mut own = vec![0.0f32; counts.len()];
+    let mut own_total = vec![0.0f32; totals.len()];
+    let mut out = Vec::with_capacity(corpus.len());
+    let mut at = 0;
+    for (s, t) in corpus {
+        let rows = s.len() + 1;
+        let cells = &index[at..at + rows * t.len()];
+        // what this pair added to the counts
+        for column in cells.chunks(rows) {
+            let denom: f32 = column.iter().map(|&k| previous[k as usize]).sum();
+            for &k in column {
+                let share = previous[k as usize] / denom;
+                own[k as usize] += share;
+                own_total[source_of[k as usize] as usize] += share;
+            }
+        }
+        let mut score = 0.0f64;
+        for (c, column) in cells.chunks(rows).enumerate() {
+            let word = t[c] as usize;
+            let elsewhere =
+                tgt_counts[word] - t.iter().filter(|&&x| x as usize == word).count() as f64;
+            if elsewhere <= 0.0 {
+                continue;
+            }
+            let p: f64 = column
+                .iter()
+                .map(|&k| {
+                    let (k, src) = (k as usize, source_of[k as usize] as usize);
+                    let rest = totals[src] - own_total[src];
+                    if rest <= 1e-4 {
+                        0.0
+                    } else {
+                        f64::from(((counts[k] - own[k]) / rest).max(0.0))
+                    }
+                })
+                .sum::<f64>()
+                / rows as f64;
+            score += fast_ln(mixture * p / unigram[word] + 1.0 - mixture);
+        }
+        out.push(score as f32);
+        for &k in cells {
+            own[k as usize] = 0.0;
+            own_total[source_of[k as usize] as usize] = 0.0;
+        }
+        at += rows * t.len();
+    }
+    out
 }
 
 /// Largest number of sentences on one side of a bead.
@@ -272,7 +545,7 @@ impl BeadTable {
         band: &Band,
         config: &Config,
     ) -> BeadTable {
-        let band = band.widened(MAX_SIDE);
+        let band = band.widened(MAX_SIDE - 1);
         let cells = band.cells();
         let mut table = BeadTable {
             forward: vec![vec![0.0; cells]; MAX_SIDE],
@@ -283,21 +556,18 @@ impl BeadTable {
             return table;
         }
         let (sl, tl) = (config.source_lang, config.target_lang);
-        let src: Vec<Vec<u32>> = source
-            .iter()
-            .map(|s| lexicon.ids(s, sl, &lexicon.src))
-            .collect();
-        let tgt: Vec<Vec<u32>> = target
-            .iter()
-            .map(|t| lexicon.ids(t, tl, &lexicon.tgt))
-            .collect();
+        let src: Vec<Vec<u32>> = super::par_map(source, |s| lexicon.ids(s, sl, &lexicon.src));
+        let tgt: Vec<Vec<u32>> = super::par_map(target, |t| lexicon.ids(t, tl, &lexicon.tgt));
         let band = &table.band;
+        // each window of one to three sentences is loaded by adding its last sentence to the
+        // window one shorter
         let fill_forward = |forward: &mut Vec<Vec<f32>>| {
             let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
-            for w in 1..=MAX_SIDE {
-                for i in 0..src.len().saturating_sub(w - 1) {
-                    let window = &src[i..i + w];
-                    let words = acc.load(&lexicon.forward, window);
+            for i in 0..src.len() {
+                acc.reset(&lexicon.forward);
+                let mut words = 0;
+                for w in 1..=MAX_SIDE.min(src.len() - i) {
+                    words += acc.add(&lexicon.forward, &src[i + w - 1]);
                     for j in band.row(i) {
                         if j < tgt.len() {
                             let k = band.index(i, j).expect("in band");
@@ -309,10 +579,11 @@ impl BeadTable {
         };
         let fill_backward = |backward: &mut Vec<Vec<f32>>| {
             let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
-            for w in 1..=MAX_SIDE {
-                for j in 0..tgt.len().saturating_sub(w - 1) {
-                    let window = &tgt[j..j + w];
-                    let words = acc.load(&lexicon.backward, window);
+            for j in 0..tgt.len() {
+                acc.reset(&lexicon.backward);
+                let mut words = 0;
+                for w in 1..=MAX_SIDE.min(tgt.len() - j) {
+                    words += acc.add(&lexicon.backward, &tgt[j + w - 1]);
                     for i in band.column(j) {
                         if i < src.len() {
                             let k = band.index(i, j).expect("in band");
@@ -363,26 +634,33 @@ impl Accumulator {
         }
     }
 
-    /// Loads the sums for the words of `sentences`; returns how many words they have.
-    fn load(&mut self, table: &Table, sentences: &[Vec<u32>]) -> usize {
+    /// Empties the sums and adds NULL's translations.
+    fn reset(&mut self, table: &Table) {
         for &t in &self.touched {
             self.sums[t as usize] = 0.0;
         }
         self.touched.clear();
-        let words = sentences.iter().flatten();
-        let count = sentences.iter().map(Vec::len).sum();
-        for &s in std::iter::once(&0).chain(words) {
-            let Some(row) = table.rows.get(s as usize) else {
-                continue;
-            };
-            for &(t, p) in row {
-                if self.sums[t as usize] == 0.0 {
-                    self.touched.push(t);
-                }
-                self.sums[t as usize] += f64::from(p);
-            }
+        self.add_row(table, 0);
+    }
+
+    /// Adds the translations of the words of `sentence`; returns how many words it has.
+    fn add(&mut self, table: &Table, sentence: &[u32]) -> usize {
+        for &s in sentence {
+            self.add_row(table, s);
         }
-        count
+        sentence.len()
+    }
+
+    fn add_row(&mut self, table: &Table, s: u32) {
+        let Some(row) = table.rows.get(s as usize) else {
+            return;
+        };
+        for &(t, p) in row {
+            if self.sums[t as usize] == 0.0 {
+                self.touched.push(t);
+            }
+            self.sums[t as usize] += f64::from(p);
+        }
     }
 
     /// Sum over the other sentence's known words of the mixture log-likelihood ratio.
@@ -393,7 +671,7 @@ impl Accumulator {
             .filter(|&&t| t != u32::MAX)
             .map(|&t| {
                 let p = self.sums[t as usize] / norm;
-                (self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture).ln()
+                fast_ln(self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture)
             })
             .sum()
     }
@@ -411,6 +689,18 @@ mod tests {
         list.iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_fast_logarithm_agrees_with_ln() {
+        for x in [0.5, 0.75, 1.0, 1.5, 2.0, 3.3, 10.0, 123.456, 1e6, 4.2e9] {
+            assert!(
+                (fast_ln(x) - x.ln()).abs() < 1e-6,
+                "{x}: {} vs {}",
+                fast_ln(x),
+                x.ln()
+            );
+        }
     }
 
     #[test]
@@ -435,6 +725,31 @@ mod tests {
         let best = &lex.translations("حكومه")[0];
         assert_eq!(best.0, "government", "{:?}", lex.translations("حكومه"));
         assert_eq!(lex.translations("رئيس")[0].0, "president");
+    }
+
+    #[test]
+    fn a_pair_is_scored_held_out_by_the_model_without_it() {
+        // "government" and حكومة recur across pairs; the last pair's other words occur
+        // nowhere else, so only the model that saw the pair can "explain" them by each other
+        let data = pairs(&[
+            ("قالت الحكومة", "the government said"),
+            ("الحكومة جديدة", "a new government"),
+            ("خفضت الحكومة الأسعار", "the government cut prices"),
+            ("الحكومة هنا", "government here"),
+            ("زرافة بنفسجية", "quantum violin"),
+        ]);
+        let lex = Lexicon::train(&data, &[], &config());
+        let held: Vec<f64> = (0..data.len()).map(|k| lex.held_out(k).unwrap()).collect();
+        // the pair of words seen nowhere else gets no held-out evidence at all
+        assert_eq!(held[4], 0.0);
+        // while the model that learnt from it explains it well
+        let source = ["زرافة بنفسجية"];
+        let target = ["quantum violin"];
+        let table = BeadTable::new(&lex, &source, &target, &Band::full(1, 1), &config());
+        assert!(table.bead(0, 0, 1, 1) > 1.0, "{}", table.bead(0, 0, 1, 1));
+        // pairs whose words recur keep their evidence held out
+        assert!(held[1] > 0.2 && held[3] > 0.2, "{held:?}");
+        assert_eq!(lex.held_out(99), None);
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! * in the second pass, a word-translation model trained on the first pass's confident beads
 //!   ([`lexical`]).
 //!
+//! Then a sentence aligned with two or three sentences of the other side is split where they
+//! show it splits ([`split`]), so that the pairs hold sentence parts ([`Part`]).
+//!
 //! Each bead's score is its posterior probability under the model (forward–backward), so a
 //! score of 0.6 means the model saw a real alternative to that bead.
 
@@ -25,12 +28,16 @@ pub mod features;
 pub mod length;
 pub mod lexical;
 pub mod names;
+pub mod score;
+pub mod split;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
 
 use crate::Lang;
+use crate::segment::Span;
 use anchors::AnchorTable;
 use dp::{Band, Decoded, Shape};
 use features::Features;
@@ -45,6 +52,109 @@ pub struct Bead {
     pub target: Range<usize>,
     /// Posterior probability of this bead, in [0, 1].
     pub score: f64,
+}
+
+/// A piece of a sentence the aligner pairs: the whole sentence, or a part the aligner split it
+/// into ([`split`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// Which sentence of its side (0-based) it comes from.
+    pub sentence: usize,
+    /// Its bytes in that sentence's text.
+    pub range: Range<usize>,
+}
+
+/// A document's alignment: the parts of both sides, in order, and the beads over them (a
+/// bead's ranges index the parts, not the sentences).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alignment {
+    pub source: Vec<Part>,
+    pub target: Vec<Part>,
+    pub beads: Vec<Bead>,
+}
+
+impl Alignment {
+    /// An alignment of whole sentences: `beads` over `source.len()` and `target.len()`
+    /// sentences.
+    pub fn whole(source: &[&str], target: &[&str], beads: Vec<Bead>) -> Alignment {
+        let parts = |side: &[&str]| {
+            side.iter()
+                .enumerate()
+                .map(|(sentence, s)| Part {
+                    sentence,
+                    range: 0..s.len(),
+                })
+                .collect()
+        };
+        Alignment {
+            source: parts(source),
+            target: parts(target),
+            beads,
+        }
+    }
+
+    /// True when some sentence was split into parts.
+    pub fn has_split(&self) -> bool {
+        self.source.len() > self.source.last().map_or(0, |p| p.sentence + 1)
+            || self.target.len() > self.target.last().map_or(0, |p| p.sentence + 1)
+    }
+
+    /// The beads in sentence numbers, with their scores: each part replaced by its sentence,
+    /// and beads that share a sentence merged into one, scored as the lowest of them (so a
+    /// split sentence's beads become the bead it was split from). This is what a gold standard
+    /// over the input sentences is compared with.
+    pub fn sentence_beads(&self) -> Vec<(beads::IndexBead, f64)> {
+        let beads = self
+            .beads
+            .iter()
+            .map(|b| {
+                let bead = beads::IndexBead {
+                    source: self.source[b.source.clone()]
+                        .iter()
+                        .map(|p| p.sentence)
+                        .collect(),
+                    target: self.target[b.target.clone()]
+                        .iter()
+                        .map(|p| p.sentence)
+                        .collect(),
+                };
+                (bead, b.score)
+            })
+            .collect();
+        crate::eval::merge_shared(beads)
+    }
+}
+
+/// Mean pair score below which two texts do not look like translations of each other. On the
+/// development documents (doc000–doc039) aligned with another document's translation, alone in
+/// pairs or all together, no document's mean reaches 0.25; aligned with their own, one at a
+/// time, every document of six pairs or more has a mean above 0.65.
+pub const NOT_TRANSLATIONS: f64 = 0.3;
+
+/// Fewest pairs on which texts are judged not to be translations: on fewer the evidence is too
+/// thin either way.
+pub const JUDGED_PAIRS: usize = 6;
+
+/// False when the mean of a document's pair `scores` (at least [`JUDGED_PAIRS`] of them) is
+/// under [`NOT_TRANSLATIONS`]: on texts that translate each other most pairs score high, on
+/// texts that do not almost none do.
+pub fn looks_translated(scores: &[f64]) -> bool {
+    scores.len() < JUDGED_PAIRS
+        || scores.iter().sum::<f64>() / (scores.len() as f64) >= NOT_TRANSLATIONS
+}
+
+/// The spans of `parts` in a document whose sentences are `sentences` (spans into the text).
+pub fn part_spans(parts: &[Part], sentences: &[Span]) -> Vec<Span> {
+    parts
+        .iter()
+        .map(|p| {
+            let s = sentences[p.sentence];
+            Span {
+                start: s.start + p.range.start,
+                end: s.start + p.range.end,
+            }
+        })
+        .collect()
 }
 
 /// Bead shapes: source sentences, target sentences.
@@ -123,6 +233,9 @@ pub struct Config {
     pub temperature: f64,
     /// Posterior a first-pass bead needs to train the lexical model.
     pub train_threshold: f64,
+    /// Split a sentence aligned with two or three of the other side where they show it splits
+    /// ([`split`]; only [`align_documents`] does).
+    pub split: bool,
 }
 
 impl Default for Config {
@@ -135,12 +248,28 @@ impl Default for Config {
             priors: PRIORS,
             mixture: 0.5,
             length_outliers: 0.1,
-            band: 24,
-            refine_band: 8,
+            band: 12,
+            refine_band: 3,
             temperature: 1.0,
             train_threshold: 0.9,
+            split: true,
         }
     }
+}
+
+/// Maps `f` over `items` on two threads (the machine's two cores; one for short lists), in
+/// order.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let (a, b) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| b.iter().map(&f).collect::<Vec<R>>());
+        let mut out: Vec<R> = a.iter().map(&f).collect();
+        out.extend(second.join().expect("worker thread"));
+        out
+    })
 }
 
 /// Lattices up to this many cells are searched whole.
@@ -156,6 +285,8 @@ pub struct Prepared {
     tgt_count: Vec<[u32; 4]>,
     pub(crate) length: LengthModel,
     length_costs: CostTable,
+    /// `−ln` of each shape's prior.
+    prior_costs: [f64; 8],
     /// Anchor scores of the sentence pairs near the first pass's path.
     anchors: AnchorTable,
     /// The first pass's beads (length and anchors only), with posteriors.
@@ -190,39 +321,109 @@ pub struct Training {
     pub dictionary: Vec<(String, String)>,
 }
 
-/// Aligns several document pairs, training one lexical model on the first pass's confident
-/// beads of all of them together with `training` (Moore's two passes over a corpus).
+/// Aligns several document pairs sentence by sentence (no sentence is split, whatever
+/// [`Config::split`] says), training one lexical model on the first pass's confident beads of
+/// all of them together with `training` (Moore's two passes over a corpus).
 pub fn align_corpus(
     docs: &[(Vec<&str>, Vec<&str>)],
     training: &Training,
     config: &Config,
 ) -> Vec<Vec<Bead>> {
+    let config = Config {
+        split: false,
+        ..config.clone()
+    };
+    align_documents(docs, training, &config)
+        .into_iter()
+        .map(|a| a.beads)
+        .collect()
+}
+
+/// Aligns several document pairs as [`align_corpus`] does, then (with [`Config::split`])
+/// splits the sentences that the other side shows to be two or three ([`split`]). The
+/// alignments are over parts of sentences.
+pub fn align_documents(
+    docs: &[(Vec<&str>, Vec<&str>)],
+    training: &Training,
+    config: &Config,
+) -> Vec<Alignment> {
     let prepared: Vec<Prepared> = docs.iter().map(|(s, t)| first_pass(s, t, config)).collect();
-    if !config.lexical {
-        return prepared.into_iter().map(|p| p.first).collect();
-    }
+    // the training pairs, and for each document which of its first-pass beads are which pair
     let mut pairs = training.pairs.clone();
+    let mut trained: Vec<TrainedBeads> = Vec::new();
     for (p, (s, t)) in prepared.iter().zip(docs) {
-        pairs.extend(training_pairs(p, s, t, config));
+        let mut of_doc = HashMap::new();
+        for b in training_beads(p, config) {
+            of_doc.insert((b.source.clone(), b.target.clone()), pairs.len());
+            pairs.push((source_text(s, &b.source), source_text(t, &b.target)));
+        }
+        trained.push(of_doc);
     }
-    let lexicon = Lexicon::train(&pairs, &training.dictionary, config);
+    let lexicon = config
+        .lexical
+        .then(|| Lexicon::train(&pairs, &training.dictionary, config));
     prepared
         .iter()
         .zip(docs)
-        .map(|(p, (s, t))| second_pass(p, s, t, &lexicon, config))
+        .zip(&trained)
+        .map(|((p, (s, t)), trained)| finish(p, s, t, lexicon.as_ref(), trained, config))
         .collect()
+}
+
+/// What follows the first pass of a document, the same for [`align_documents`] and a batch:
+/// the second pass (with a word model), each bead's translation score (a bead the word model
+/// learnt from, as `trained` says, is scored by the model without it), and with
+/// [`Config::split`] the splitting of sentences the other side renders as several.
+pub(crate) fn finish(
+    p: &Prepared,
+    s: &[&str],
+    t: &[&str],
+    lexicon: Option<&Lexicon>,
+    trained: &TrainedBeads,
+    config: &Config,
+) -> Alignment {
+    let (mut beads, lexical, learnt) = match lexicon {
+        Some(lex) => {
+            let (beads, table) = second_pass_lexical(p, s, t, lex, config);
+            // a pair the model learnt from is scored by the model without it
+            let learnt: Vec<Option<usize>> = beads
+                .iter()
+                .map(|b| trained.get(&(b.source.clone(), b.target.clone())).copied())
+                .collect();
+            let lexical = learnt
+                .iter()
+                .zip(table)
+                .map(|(k, score)| k.and_then(|k| lex.held_out(k)).or(score))
+                .collect();
+            (beads, lexical, learnt.iter().map(Option::is_some).collect())
+        }
+        None => (
+            p.first.clone(),
+            vec![None; p.first.len()],
+            vec![false; p.first.len()],
+        ),
+    };
+    score::translation_scores(p, &mut beads, &lexical, &learnt);
+    if config.split {
+        split::refine(s, t, &beads, p, lexicon, config)
+    } else {
+        Alignment::whole(s, t, beads)
+    }
+}
+
+/// A document's first-pass beads that the lexical model learnt from: their source and target
+/// sentences, and their index among the training pairs.
+pub(crate) type TrainedBeads = HashMap<(Range<usize>, Range<usize>), usize>;
+
+/// The text of sentences `range` of a side, joined by a space.
+fn source_text(side: &[&str], range: &Range<usize>) -> String {
+    side[range.clone()].join(" ")
 }
 
 /// Features, length model and the first (length + anchors) pass.
 pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared {
-    let src: Vec<Features> = source
-        .iter()
-        .map(|s| features::extract(s, config.source_lang))
-        .collect();
-    let tgt: Vec<Features> = target
-        .iter()
-        .map(|s| features::extract(s, config.target_lang))
-        .collect();
+    let src: Vec<Features> = par_map(source, |s| features::extract(s, config.source_lang));
+    let tgt: Vec<Features> = par_map(target, |s| features::extract(s, config.target_lang));
     let prefix = |f: &[Features]| {
         let mut acc = vec![0.0];
         for x in f {
@@ -258,6 +459,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
         tgt_len,
         length,
         length_costs: CostTable::new(config.length_outliers),
+        prior_costs: config.priors.map(|p| -p.ln()),
         anchors: AnchorTable::empty(source.len()),
         first: Vec::new(),
         path: Vec::new(),
@@ -330,6 +532,17 @@ pub fn second_pass(
     lexicon: &Lexicon,
     config: &Config,
 ) -> Vec<Bead> {
+    second_pass_lexical(prepared, source, target, lexicon, config).0
+}
+
+/// [`second_pass`], with each bead's lexical score (none for a bead empty on one side).
+fn second_pass_lexical(
+    prepared: &Prepared,
+    source: &[&str],
+    target: &[&str],
+    lexicon: &Lexicon,
+    config: &Config,
+) -> (Vec<Bead>, Vec<Option<f64>>) {
     let (n, m) = (prepared.source.len(), prepared.target.len());
     let band = Band::around(n, m, &prepared.path, config.refine_band);
     let table = BeadTable::new(lexicon, source, target, &band, config);
@@ -344,7 +557,27 @@ pub fn second_pass(
         true,
         config.temperature,
     );
-    to_beads(&decoded)
+    let beads = to_beads(&decoded);
+    let scores = beads
+        .iter()
+        .map(|b| {
+            let (di, dj) = (b.source.len(), b.target.len());
+            (di > 0 && dj > 0).then(|| table.bead(b.source.start, b.target.start, di, dj))
+        })
+        .collect();
+    (beads, scores)
+}
+
+/// The first pass's beads confident enough to train the lexical model on.
+fn training_beads<'a>(
+    prepared: &'a Prepared,
+    config: &'a Config,
+) -> impl Iterator<Item = &'a Bead> {
+    prepared
+        .first
+        .iter()
+        .filter(|b| !b.source.is_empty() && !b.target.is_empty())
+        .filter(|b| b.score >= config.train_threshold)
 }
 
 /// The first pass's confident beads as text pairs to train the lexical model on.
@@ -354,21 +587,40 @@ pub fn training_pairs(
     target: &[&str],
     config: &Config,
 ) -> Vec<(String, String)> {
-    prepared
-        .first
-        .iter()
-        .filter(|b| !b.source.is_empty() && !b.target.is_empty())
-        .filter(|b| b.score >= config.train_threshold)
+    training_beads(prepared, config)
         .map(|b| {
             (
-                source[b.source.clone()].join(" "),
-                target[b.target.clone()].join(" "),
+                source_text(source, &b.source),
+                source_text(target, &b.target),
             )
         })
         .collect()
 }
 
 impl Prepared {
+    /// The anchor score of the bead of source sentences `i..i + di` and target sentences
+    /// `j..j + dj`, as [`Prepared::cost`] counts it.
+    fn anchor_score(&self, i: usize, j: usize, di: usize, dj: usize) -> f64 {
+        let a = |x: usize, y: usize| self.anchors.get(x, y);
+        if di >= dj {
+            (0..di)
+                .map(|x| (0..dj).map(|y| a(i + x, j + y)).fold(0.0, f64::max))
+                .sum()
+        } else {
+            (0..dj)
+                .map(|y| (0..di).map(|x| a(i + x, j + y)).fold(0.0, f64::max))
+                .sum()
+        }
+    }
+
+    /// The characters of the bead's two sides.
+    fn lengths(&self, i: usize, j: usize, di: usize, dj: usize) -> (f64, f64) {
+        (
+            self.src_len[i + di] - self.src_len[i],
+            self.tgt_len[j + dj] - self.tgt_len[j],
+        )
+    }
+
     /// Cost of the bead of shape `k` starting at cell `(i, j)`. `anchors` scores a sentence
     /// pair's shared numbers, names and words; `lexical` its word translations.
     ///
@@ -386,7 +638,7 @@ impl Prepared {
         lexical: &impl Fn(usize, usize, usize, usize) -> f64,
     ) -> f64 {
         let (di, dj) = SHAPES[k];
-        let mut c = -config.priors[k].ln();
+        let mut c = self.prior_costs[k];
         if di == 0 || dj == 0 {
             return c;
         }

@@ -112,14 +112,27 @@ pub const EN_STOP: &[&str] = &[
 /// skeletons too short to tell anything.
 pub fn arabic_names(text: &str) -> Vec<Skeleton> {
     let normalized = normalize(text);
-    let mut out: Vec<Skeleton> = split_words(&normalized)
-        .filter(|w| w.chars().any(crate::lang::is_arabic_letter))
-        .flat_map(|w| [arabic_skeleton(w), arabic_skeleton(stem(w))])
-        .filter(|s| s.len() >= MIN_LEN)
-        .map(String::into_boxed_str)
-        .collect();
+    let mut out: Vec<Skeleton> = Vec::new();
+    let mut buffer = String::new();
+    for w in split_words(&normalized) {
+        if !w.chars().any(crate::lang::is_arabic_letter) {
+            continue;
+        }
+        let stemmed = stem(w);
+        let forms: &[&str] = if stemmed.len() == w.len() {
+            &[w]
+        } else {
+            &[w, stemmed]
+        };
+        for form in forms {
+            buffer.clear();
+            skeleton_into(form, &mut buffer);
+            if buffer.len() >= MIN_LEN && !out.iter().any(|s| **s == *buffer) {
+                out.push(Box::from(buffer.as_str()));
+            }
+        }
+    }
     out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -143,6 +156,12 @@ pub fn english_names(text: &str) -> Vec<Skeleton> {
 /// Romanises a normalised Arabic word to its consonant skeleton.
 pub fn arabic_skeleton(word: &str) -> String {
     let mut out = String::new();
+    skeleton_into(word, &mut out);
+    out
+}
+
+/// [`arabic_skeleton`], appended to `out`.
+fn skeleton_into(word: &str, out: &mut String) {
     for c in word.chars() {
         let class = match c {
             'ب' | 'پ' => 'B',
@@ -167,7 +186,6 @@ pub fn arabic_skeleton(word: &str) -> String {
             out.push(class);
         }
     }
-    out
 }
 
 /// Reduces an English word to the same consonant classes.
@@ -227,15 +245,26 @@ fn push_class(out: &mut String, class: char) {
 /// The skeletons one consonant shorter than `s`, for skeletons of four consonants or more
 /// (shorter ones would leave two-consonant keys that match by chance).
 pub fn one_shorter(s: &str) -> Vec<String> {
-    if s.len() < 4 {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = (0..s.len())
-        .map(|k| format!("{}{}", &s[..k], &s[k + 1..]))
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for_each_shorter(s, |d| out.push(d.to_string()));
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Calls `f` with each skeleton one consonant shorter than `s` (as [`one_shorter`], perhaps
+/// twice the same), without allocating each: the aligner hashes millions of them.
+pub fn for_each_shorter(s: &str, mut f: impl FnMut(&str)) {
+    if s.len() < 4 {
+        return;
+    }
+    let mut buffer = String::with_capacity(s.len());
+    for k in 0..s.len() {
+        buffer.clear();
+        buffer.push_str(&s[..k]);
+        buffer.push_str(&s[k + 1..]);
+        f(&buffer);
+    }
 }
 
 /// How alike two skeletons are, in [0, 1]: 1 for equal ones, else normalised Damerau–Levenshtein

@@ -15,13 +15,103 @@ fn shape(beads: &[Bead]) -> String {
     beads::format(beads)
 }
 
+use crate::fixtures::SENTENCE_GOLD;
+
+fn aligned(ar: &[&str], en: &[&str], config: &Config) -> Alignment {
+    align_documents(&[(ar.to_vec(), en.to_vec())], &Training::default(), config)
+        .pop()
+        .unwrap()
+}
+
+/// The texts of parts.
+fn texts<'a>(parts: &[Part], sentences: &[&'a str]) -> Vec<&'a str> {
+    parts
+        .iter()
+        .map(|p| &sentences[p.sentence][p.range.clone()])
+        .collect()
+}
+
 #[test]
 fn the_article_aligns_to_its_gold_standard() {
     let ar = sentences(AR, Lang::Ar);
     let en = sentences(EN, Lang::En);
-    let got = align(&ar, &en, &Config::default());
+    let got = aligned(&ar, &en, &Config::default());
     let gold = include_str!("../../corpus/kazakhstan-2022/gold.txt");
-    assert_eq!(shape(&got), gold);
+    assert_eq!(shape(&got.beads), gold);
+    // sentence by sentence, without splitting
+    assert_eq!(shape(&align(&ar, &en, &Config::default())), SENTENCE_GOLD);
+}
+
+#[test]
+fn the_article_splits_where_the_translation_does() {
+    let (ar, en) = article();
+    let got = aligned(&ar, &en, &Config::default());
+    let parts = texts(&got.source, &ar);
+    assert_eq!(parts.len(), 20);
+    // Arabic 3 before «وقال في بيان», 16 before «بيد أن»; the rest whole
+    assert!(parts[3].ends_with("عنفًا غير مسبوق"), "{}", parts[3]);
+    assert!(
+        parts[4].starts_with("وقال في بيان بعد اجتماع"),
+        "{}",
+        parts[4]
+    );
+    assert!(parts[17].ends_with("للفترة نفسها،"), "{}", parts[17]);
+    assert!(parts[18].starts_with("بيد أن الإعلان"), "{}", parts[18]);
+    assert_eq!(got.source[4].sentence, 3);
+    assert_eq!(got.source[18].sentence, 16);
+    let whole: Vec<usize> = got.source.iter().map(|p| p.sentence).collect();
+    let mut expected: Vec<usize> = (0..18).collect();
+    expected.insert(4, 3);
+    expected.insert(18, 16);
+    assert_eq!(whole, expected);
+    // read back in whole sentences, the split beads are the 1-2 beads they came from
+    let back: String = got
+        .sentence_beads()
+        .iter()
+        .map(|(b, _)| beads::format_bead(b.source.clone(), b.target.clone()) + "\n")
+        .collect();
+    assert_eq!(back, SENTENCE_GOLD);
+    // the parts are byte-exact slices of the sentences, and only whitespace lies between
+    for pair in got.source.windows(2) {
+        if pair[0].sentence == pair[1].sentence {
+            let gap = &ar[pair[0].sentence][pair[0].range.end..pair[1].range.start];
+            assert!(!gap.is_empty() && gap.trim().is_empty(), "{gap:?}");
+        }
+    }
+}
+
+#[test]
+fn without_splitting_a_sentence_stays_whole() {
+    let (ar, en) = article();
+    let config = Config {
+        split: false,
+        ..Config::default()
+    };
+    let got = aligned(&ar, &en, &config);
+    assert_eq!(shape(&got.beads), SENTENCE_GOLD);
+    assert!(!got.has_split());
+}
+
+#[test]
+fn a_line_of_two_sentences_splits_at_its_stop_on_either_side() {
+    // pre-split input where one line holds two sentences, on the English side here
+    let (ar, en) = article();
+    let mut en_lines: Vec<String> = en.iter().map(|s| s.to_string()).collect();
+    let joined = format!("{} {}", en_lines[7], en_lines[8]);
+    en_lines.splice(7..9, [joined]);
+    let en_lines: Vec<&str> = en_lines.iter().map(String::as_str).collect();
+    let got = aligned(&ar, &en_lines, &Config::default());
+    let targets = texts(&got.target, &en_lines);
+    assert_eq!(targets[7], en[7]);
+    assert_eq!(targets[8], en[8]);
+    assert_eq!(got.target[8].sentence, 7);
+    assert!(
+        got.beads
+            .iter()
+            .any(|b| b.target == (8..9) && b.source.len() == 1),
+        "{}",
+        shape(&got.beads)
+    );
 }
 
 fn article() -> (Vec<&'static str>, Vec<&'static str>) {
@@ -35,17 +125,14 @@ fn no_lexical() -> Config {
     }
 }
 
-/// The gold beads of the article, as (source range, target range).
+/// The gold beads of the article in whole sentences, as (source range, target range).
 fn gold() -> Vec<(Range<usize>, Range<usize>)> {
     let range = |v: &[usize]| v[0]..v[v.len() - 1] + 1;
-    beads::parse(
-        include_str!("../../corpus/kazakhstan-2022/gold.txt"),
-        "gold",
-    )
-    .unwrap()
-    .into_iter()
-    .map(|b| (range(&b.source), range(&b.target)))
-    .collect()
+    beads::parse(SENTENCE_GOLD, "gold")
+        .unwrap()
+        .into_iter()
+        .map(|b| (range(&b.source), range(&b.target)))
+        .collect()
 }
 
 #[test]
@@ -142,6 +229,29 @@ fn without_the_lexical_pass_the_article_still_aligns() {
         gold.len(),
         shape(&got)
     );
+}
+
+/// An English text about something else than the article, about as long as its translation.
+pub(crate) const UNRELATED: &str = "Heavy snow closed several mountain roads in the north of the country on Tuesday, the weather service said. Forecasters expect the cold spell to last until the end of the week. Schools in three provinces will stay shut on Wednesday. Farmers have been told to bring their livestock indoors. The national airline cancelled twelve flights because of poor visibility. Temperatures fell to minus eighteen degrees in the highest villages. Power lines were brought down by the weight of the ice. Engineers worked through the night to restore electricity to about four thousand homes. The mayor of the capital urged residents to avoid unnecessary journeys. Buses ran on a reduced timetable. Hospitals reported a rise in patients with fractures after falls on icy pavements. Ski resorts, by contrast, welcomed the early snowfall. Hotel bookings for the holiday season have risen sharply, operators said. The weather service warned that strong winds could cause drifts on the main highway, and drivers were advised to carry chains, blankets, food and water in case they were stranded. A thaw is forecast for next Monday, which may bring flooding in the valleys after a wet autumn. Rivers are already high, and emergency teams have been placed on standby along the southern river basin. Residents of low-lying districts were asked to move valuables upstairs and to follow the instructions of the local authorities. The weather service will publish a new forecast on Thursday morning.";
+
+#[test]
+fn texts_that_do_not_translate_each_other_score_near_zero() {
+    let (ar, en) = article();
+    let right = aligned(&ar, &en, &Config::default());
+    let mean = |a: &Alignment| a.beads.iter().map(|b| b.score).sum::<f64>() / a.beads.len() as f64;
+    assert!(mean(&right) > 0.8, "{}", mean(&right));
+    let scores: Vec<f64> = right.beads.iter().map(|b| b.score).collect();
+    assert!(looks_translated(&scores));
+    let other = sentences(UNRELATED, Lang::En);
+    let wrong = aligned(&ar, &other, &Config::default());
+    assert!(mean(&wrong) < 0.1, "{}", mean(&wrong));
+    assert!(
+        wrong.beads.iter().all(|b| b.score < 0.5),
+        "{:?}",
+        wrong.beads
+    );
+    let scores: Vec<f64> = wrong.beads.iter().map(|b| b.score).collect();
+    assert!(!looks_translated(&scores));
 }
 
 /// Size of the synthetic vocabulary: large enough that a word is rare, as in real text.

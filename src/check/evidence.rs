@@ -861,7 +861,11 @@ struct Token {
 
 /// The words of a text as [`crate::align::lexical::tokens`] makes them, with their spans and
 /// their ids in `vocab`.
-fn tokens(words: &[Word], lang: Lang, ids: &std::collections::HashMap<String, u32>) -> Vec<Token> {
+fn tokens<S: std::hash::BuildHasher>(
+    words: &[Word],
+    lang: Lang,
+    ids: &std::collections::HashMap<String, u32, S>,
+) -> Vec<Token> {
     words
         .iter()
         .filter_map(|w| {

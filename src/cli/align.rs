@@ -17,8 +17,14 @@ use crate::store::{DocumentTexts, NewDocument, Realignment, UnitFilter, span_tex
 ///
 /// Both texts are split into sentences (unless --lines), aligned into 1-1, 1-2, 2-1, 2-2, 1-0
 /// and 0-1 pairs with a confidence score, and stored as a document of the translation memory.
-/// The memory's reviewed pairs, and other documents' confident ones, help the aligner learn
-/// word translations.
+/// A sentence that the other side translates as two or three is split where they show it
+/// splits (--no-split keeps it whole); its parts are then the document's sentences, numbered
+/// in order with the rest. The memory's reviewed pairs, and other documents' confident ones,
+/// help the aligner learn word translations.
+///
+/// A text that is not in the script of its language is refused (--force aligns it anyway); a
+/// text that looks cut short, or texts that do not look like translations of each other, get a
+/// warning.
 ///
 /// With --batch or --batch-dir, many document pairs are aligned at once on every core, with one
 /// word-translation model learnt from the whole batch, and each is stored in its own
@@ -57,9 +63,10 @@ pub struct Args {
     /// removed or come as new drafts. One change in the history, which 'bitext undo' reverts
     #[arg(long)]
     replace: bool,
-    /// With --replace: go on even when pairs with review work (a status other than draft, a
-    /// note, an edited text) would be removed
-    #[arg(long, requires = "replace")]
+    /// Align even when a text is not in the script of its language (as when the two files
+    /// are given the other way round); with --replace, go on even when pairs with review work
+    /// (a status other than draft, a note, an edited text) would be removed
+    #[arg(long)]
     force: bool,
     /// Only print the alignment; do not store it
     #[arg(long)]
@@ -73,6 +80,10 @@ pub struct Args {
     /// Turn off the second, lexical pass (length and anchors only)
     #[arg(long)]
     no_lexical: bool,
+    /// Keep every sentence whole: do not split a sentence that the translation renders as two
+    /// or three (by default its parts are paired, and stored, as sentences of their own)
+    #[arg(long)]
+    no_split: bool,
     /// A bilingual word list to help the lexical pass: source<TAB>target per line
     #[arg(long, value_name = "FILE")]
     dictionary: Option<PathBuf>,
@@ -132,6 +143,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
                 json: args.json || args.format == Format::Json,
                 tsv: args.format == Format::Tsv,
                 lexical: !args.no_lexical,
+                split: !args.no_split,
                 dictionary: args.dictionary.clone(),
                 write_pred: args.write_pred.clone(),
             },
@@ -155,6 +167,12 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     };
     let source_text = crate::input::read_text(source)?;
     let target_text = crate::input::read_text(target)?;
+    if !args.force {
+        check_scripts(
+            (source, &source_text, args.source_lang),
+            (target, &target_text, args.target_lang),
+        )?;
+    }
     let split = |text: &str, lang: Lang, lines: bool| {
         if lines || args.lines {
             segment::lines(text)
@@ -170,13 +188,22 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     ] {
         crate::input::check_sentences(path, text, spans.iter().map(|s| (s.start, s.end)))?;
     }
+    let (source_path, target_path) = (source, target);
     let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
     let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
+    let truncated = truncation(
+        (source_path, &source, args.source_lang),
+        (target_path, &target, args.target_lang),
+    );
+    if let Some(warning) = &truncated {
+        eprintln!("bitext: warning: {warning}");
+    }
 
     let config = Config {
         source_lang: args.source_lang,
         target_lang: args.target_lang,
         lexical: !args.no_lexical,
+        split: !args.no_split,
         ..Config::default()
     };
     let mut training = Training::default();
@@ -198,9 +225,22 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         source.len() + target.len(),
         &format!("aligning {} × {} sentences", source.len(), target.len()),
     );
-    let beads = align::align_corpus(&[(source.clone(), target.clone())], &training, &config)
+    let alignment = align::align_documents(&[(source.clone(), target.clone())], &training, &config)
         .pop()
-        .unwrap_or_default();
+        .expect("one document in, one out");
+    // the sentences as aligned: a split sentence's parts take its place
+    let source_spans = align::part_spans(&alignment.source, &source_spans);
+    let target_spans = align::part_spans(&alignment.target, &target_spans);
+    let beads = alignment.beads;
+    let scores: Vec<f64> = beads.iter().map(|b| b.score).collect();
+    // a text cut short leaves most pairs unmatched: one warning says it
+    if truncated.is_none() && !align::looks_translated(&scores) {
+        eprintln!(
+            "bitext: warning: the texts do not look like translations of each other (mean pair score {:.2}; translations score above {:.1}): are these the right two files?",
+            scores.iter().sum::<f64>() / scores.len() as f64,
+            align::NOT_TRANSLATIONS
+        );
+    }
     let mut document = None;
     let mut stored = None;
     if !args.no_store {
@@ -333,6 +373,122 @@ fn shell_word(word: &str) -> String {
     } else {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
+}
+
+/// Share of a text's letters below which it is clearly not in its language's script.
+const SCRIPT_SHARE: f64 = 0.2;
+
+/// Fewest letters a text needs before its script is judged.
+const SCRIPT_LETTERS: usize = 20;
+
+/// Arabic and Latin letters in `text`.
+fn script_counts(text: &str) -> (usize, usize) {
+    let mut arabic = 0;
+    let mut latin = 0;
+    for c in text.chars() {
+        if crate::lang::is_arabic_letter(c) {
+            arabic += 1;
+        } else if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
+            latin += 1;
+        }
+    }
+    (arabic, latin)
+}
+
+/// The script a text should be in, by language.
+fn script_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "Arabic",
+        Lang::En => "Latin",
+    }
+}
+
+/// When `text` is clearly not in the script of `lang`: the share of its letters that are.
+fn script_mismatch(text: &str, lang: Lang) -> Option<f64> {
+    let (arabic, latin) = script_counts(text);
+    if arabic + latin < SCRIPT_LETTERS {
+        return None;
+    }
+    let own = match lang {
+        Lang::Ar => arabic,
+        Lang::En => latin,
+    };
+    let share = own as f64 / (arabic + latin) as f64;
+    (share < SCRIPT_SHARE).then_some(share)
+}
+
+/// Refuses texts that are not in the script of their language, in one line that says what was
+/// seen and how to go on.
+fn check_scripts(source: (&Path, &str, Lang), target: (&Path, &str, Lang)) -> Result<()> {
+    let (sp, st, sl) = source;
+    let (tp, tt, tl) = target;
+    match (script_mismatch(st, sl), script_mismatch(tt, tl)) {
+        (Some(_), Some(_)) if sl != tl => Err(Error::invalid(format!(
+            "the texts look the wrong way round: the source {} is in {} script and the target {} in {}; give the {} text first, or say --source-lang {} --target-lang {} (--force aligns them as given)",
+            sp.display(),
+            script_name(tl),
+            tp.display(),
+            script_name(sl),
+            language_name(sl),
+            tl.code(),
+            sl.code(),
+        ))),
+        (Some(share), _) => Err(mismatch("source", sp, sl, share)),
+        (_, Some(share)) => Err(mismatch("target", tp, tl, share)),
+        _ => Ok(()),
+    }
+}
+
+fn mismatch(side: &str, path: &Path, lang: Lang, share: f64) -> Error {
+    Error::invalid(format!(
+        "the {side} {} does not look {} (--{side}-lang {}): {:.0}% of its letters are {} script; name its language with --{side}-lang, or use --force to align it anyway",
+        path.display(),
+        language_name(lang),
+        lang.code(),
+        100.0 * share,
+        script_name(lang),
+    ))
+}
+
+fn language_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "Arabic",
+        Lang::En => "English",
+    }
+}
+
+/// How much longer a text may be than a translation of the other is expected to be before it
+/// looks as if one of them were cut short.
+const TRUNCATED: f64 = 2.0;
+
+/// A warning when one side is more than twice as long as a translation of the other would be,
+/// by the length model's ratio for the language pair.
+fn truncation(source: (&Path, &[&str], Lang), target: (&Path, &[&str], Lang)) -> Option<String> {
+    let chars = |side: &[&str]| -> f64 {
+        side.iter()
+            .map(|s| align::features::extract_marks(s).len)
+            .sum()
+    };
+    let (ls, lt) = (chars(source.1), chars(target.1));
+    let expected = align::length::expected_ratio(source.2, target.2) * ls;
+    if ls == 0.0 || lt == 0.0 {
+        return None;
+    }
+    let (long, short, times) = if lt > TRUNCATED * expected {
+        (target, source, lt / expected)
+    } else if expected > TRUNCATED * lt {
+        (source, target, expected / lt)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the {} text {} is {times:.1} times as long as a translation of the {} text {} would be: is the {} text cut short?",
+        language_name(long.2),
+        long.0.display(),
+        language_name(short.2),
+        short.0.display(),
+        language_name(short.2),
+    ))
 }
 
 fn print(

@@ -36,6 +36,8 @@ pub struct Options {
     /// With --no-store, print text pairs rather than beads.
     pub tsv: bool,
     pub lexical: bool,
+    /// Split a sentence that the other side renders as several (`--no-split` turns it off).
+    pub split: bool,
     pub dictionary: Option<PathBuf>,
     pub write_pred: Option<PathBuf>,
 }
@@ -135,6 +137,7 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
         source_lang: opts.source_lang,
         target_lang: opts.target_lang,
         lexical: opts.lexical,
+        split: opts.split,
         ..Config::default()
     };
     let progress = Progress::new(&files, opts.lexical);

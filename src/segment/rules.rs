@@ -139,10 +139,48 @@ pub const ENGLISH: &[Rule] = &[
     rule("stop inside a word", NoBreak, r"\.", r"[\p{L}\p{N}]"),
 ];
 
+/// Words that open an Arabic sentence: a word with the conjunction `و` or `ف` (`وقال`, `فقد`,
+/// `وفي`), or a particle that starts a clause. `في` and nouns are not among them: after `عام
+/// 2022 م.` they usually go on with the same sentence.
+macro_rules! ar_opener {
+    () => {
+        concat!(
+            r"(?:[وف]",
+            ar_letter!(),
+            "{2,}|",
+            r"(?:ثم|لكن|لكنه|لكنها|بيد|إلا|أما|إن|إنه|إنها|إذ|قد|لقد|كما|هذا|هذه|ذلك|تلك|هناك)",
+            r"(?:[\s،,:]|$))"
+        )
+    };
+}
+
+/// Abbreviations that may end a sentence or go on with it: the era after a year (`2022 م.`,
+/// `1443 هـ.`, `300 ق.م.`) and `إلخ.` (etc.).
+const AR_ERA_OR_ETC: &str = r#"(?:\d\s*(?:م|هـ|ه|ق\.\s?م)|(?:^|[\s(«"])(?:إلخ|الخ|إلى آخره))\."#;
+
 /// Arabic: no letter case, so the stop itself decides; one-letter abbreviations (`د.` doctor,
-/// `أ.` professor, `م.` engineer) hold, `م.`/`هـ.` after a year (the era) do not.
+/// `أ.` professor, `م.` engineer, `ص.` page) and dotted ones (`أ.د.`, `ص.ب.`) hold; the era
+/// after a year and `إلخ.` end a sentence only before a word that opens one (`ولد عام 1990 م.
+/// وقال…` is two sentences, `في عام 2022 م. في ألماتي` one).
 pub const ARABIC: &[Rule] = &[
-    rule("era after a year", Break, r"\d\s*(?:م|هـ|ه)\.", r"(?:\s|$)"),
+    rule(
+        "era or etc. before a sentence opener",
+        Break,
+        AR_ERA_OR_ETC,
+        concat!(r"\s+", open!(), "*", ar_opener!()),
+    ),
+    rule(
+        "era or etc. inside a sentence",
+        NoBreak,
+        AR_ERA_OR_ETC,
+        r"[ \t\x{A0}]*[^\s]",
+    ),
+    rule(
+        "dotted abbreviation",
+        NoBreak,
+        concat!(r#"(?:^|[\s(«"])(?:"#, ar_letter!(), r"\x{0640}?\.){2,}"),
+        r"[ \t\x{A0}]*[^\s]",
+    ),
     rule(
         "one-letter abbreviation",
         NoBreak,

@@ -52,12 +52,13 @@ impl Answer {
 }
 
 impl Server {
-    /// A memory with the aligned article, served with `args` (e.g. `--read-only`).
+    /// A memory with the aligned article in whole sentences (unit 4 is a 1-2 pair), served
+    /// with `args` (e.g. `--read-only`).
     pub fn start(args: &[&str]) -> Server {
         let dir = TempDir::new().unwrap();
         let db = dir.path().join("tm.db");
         common::bitext(dir.path(), &db)
-            .arg("align")
+            .args(["align", "--no-split"])
             .arg(common::article_ar())
             .arg(common::article_en())
             .assert()

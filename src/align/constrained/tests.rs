@@ -51,7 +51,7 @@ fn article() -> Doc {
     Doc {
         source: split(&ar, Lang::Ar),
         target: split(&en, Lang::En),
-        gold: ranges(&beads::parse(&read("gold.txt"), "gold.txt").unwrap()),
+        gold: ranges(&beads::parse(crate::fixtures::SENTENCE_GOLD, "gold").unwrap()),
     }
 }
 

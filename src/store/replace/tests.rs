@@ -6,7 +6,7 @@ const NAME: &str = "kazakhstan-2022";
 
 /// The article's gold alignment, every bead scored 0.9 (as the fixture stores it).
 fn gold() -> Vec<Bead> {
-    crate::align::beads::parse(&read("gold.txt"), "gold.txt")
+    crate::align::beads::parse(crate::fixtures::SENTENCE_GOLD, "gold")
         .unwrap()
         .iter()
         .map(|b| {
