@@ -198,9 +198,16 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         source.len() + target.len(),
         &format!("aligning {} × {} sentences", source.len(), target.len()),
     );
-    let beads = align::align_corpus(&[(source.clone(), target.clone())], &training, &config)
-        .pop()
-        .unwrap_or_default();
+    let beads = match &memory {
+        // a replacement holds the stored document's confirmed pairs fixed where their
+        // sentences are still found in the new texts
+        Some(m) if args.replace && !args.no_store => {
+            crate::realign::align_for_replace(m, &name, &source, &target, &training, &config)?
+        }
+        _ => align::align_corpus(&[(source.clone(), target.clone())], &training, &config)
+            .pop()
+            .unwrap_or_default(),
+    };
     let mut document = None;
     let mut stored = None;
     if !args.no_store {
@@ -447,38 +454,13 @@ pub(super) fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Most pairs of each kind read from the memory for training (the model samples 10,000).
-const TRAINING_UNITS: usize = 20_000;
-
 /// Pairs of the memory (outside the document being aligned) to train the lexical model on:
-/// those a reviewer passed, and drafts the aligner was sure of (score ≥ 0.9); never rejected
-/// ones.
+/// see [`crate::realign::training_pairs`].
 pub(super) fn reviewed_pairs(
     memory: &crate::store::Memory,
     skip: &str,
 ) -> Result<Vec<(String, String)>> {
-    use crate::store::Status;
-    let reviewed = UnitFilter {
-        statuses: vec![Status::Reviewed, Status::Approved],
-        limit: Some(TRAINING_UNITS),
-        ..UnitFilter::default()
-    };
-    let confident = UnitFilter {
-        statuses: vec![Status::Draft],
-        min_score: Some(0.9),
-        limit: Some(TRAINING_UNITS),
-        ..UnitFilter::default()
-    };
-    let mut pairs = Vec::new();
-    for filter in [reviewed, confident] {
-        memory.for_each_unit(&filter, |u| {
-            if u.document != skip && !u.source.is_empty() && !u.target.is_empty() {
-                pairs.push((u.source, u.target));
-            }
-            Ok(())
-        })?;
-    }
-    Ok(pairs)
+    crate::realign::training_pairs(memory, skip)
 }
 
 /// A spinner on standard error for long work (hidden when standard error is not a terminal).

@@ -187,7 +187,7 @@ pub enum Direction {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
     pub id: i64,
-    /// `edit`, `split`, `merge`, `move`, `delete`, `align` or `undo`.
+    /// `edit`, `split`, `merge`, `move`, `delete`, `align`, `realign`, `import` or `undo`.
     pub kind: String,
     /// The document the change touched, as it was named then (none when it touched several).
     pub document: Option<String>,
@@ -257,7 +257,9 @@ impl Change {
 }
 
 /// The kinds of change that `undo` knows how to revert.
-const UNDOABLE: [&str; 6] = ["edit", "split", "merge", "move", "delete", "align"];
+const UNDOABLE: [&str; 7] = [
+    "edit", "split", "merge", "move", "delete", "align", "realign",
+];
 
 impl Memory {
     /// Changes one unit's texts, status or note; `expected` is the revision the caller read

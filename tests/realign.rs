@@ -1,0 +1,293 @@
+//! Re-aligning around the pairs a reviewer confirmed, on the shipped article: `bitext realign`
+//! (and `--from`), `align --replace` holding reviewed pairs fixed, split, merge and move giving
+//! the pairs they reshape a score, imports as changes that undo takes back, and
+//! `align --batch --replace`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// A scratch folder with copies of the article's two texts and a memory holding them as
+/// document `article` (units 1 to 18, as its gold alignment).
+struct Desk {
+    dir: TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let desk = Desk {
+            dir: TempDir::new().unwrap(),
+        };
+        std::fs::copy(common::article_ar(), desk.path("ar.txt")).unwrap();
+        std::fs::copy(common::article_en(), desk.path("en.txt")).unwrap();
+        desk.ok(&["align", "ar.txt", "en.txt", "--name", "article"]);
+        desk
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn bitext(&self) -> Command {
+        common::bitext(self.dir.path(), &self.path("tm.db"))
+    }
+
+    /// Runs a command that must succeed; returns (stdout, stderr).
+    fn ok(&self, args: &[&str]) -> (String, String) {
+        let out = self.bitext().args(args).assert().success();
+        let o = out.get_output();
+        (
+            String::from_utf8(o.stdout.clone()).unwrap(),
+            String::from_utf8(o.stderr.clone()).unwrap(),
+        )
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args).0).unwrap()
+    }
+
+    fn units(&self) -> Value {
+        self.json(&["list", "--json"])
+    }
+
+    fn history(&self) -> Value {
+        self.json(&["history", "--json"])
+    }
+
+    fn unit(&self, id: i64) -> Value {
+        self.json(&["show", &id.to_string(), "--json"])
+    }
+
+    /// A command that must fail with `code` and one line holding `needle`, changing nothing.
+    fn fails(&self, args: &[&str], code: i32, needle: &str) -> String {
+        let before = (self.units(), self.history());
+        let out = self.bitext().args(args).assert().code(code);
+        let line = common::one_line_error(out.get_output(), &[needle]);
+        assert_eq!(
+            (self.units(), self.history()),
+            before,
+            "{args:?} changed the memory"
+        );
+        line
+    }
+
+    /// Each unit as [source sentences, target sentences].
+    fn alignment(&self, document: &str) -> Vec<Value> {
+        self.json(&["list", "--document", document, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| json!([u["source_sentences"], u["target_sentences"]]))
+            .collect()
+    }
+
+    /// Shifts the article's English by one sentence over units 7 to 11: each takes the first
+    /// target sentence of the unit after it, and unit 11 is left without one.
+    fn shift(&self) {
+        for id in ["8", "9", "10", "11"] {
+            self.ok(&["move", id, "--target", "--to", "previous"]);
+        }
+        assert_eq!(self.unit(7)["target_sentences"], json!([7, 8]));
+        assert_eq!(self.unit(10)["target_sentences"], json!([11]));
+        assert_eq!(self.unit(11)["target_sentences"], json!([]));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// realign
+
+#[test]
+fn realign_puts_the_pairs_between_two_approved_pairs_right_and_undo_restores_them() {
+    let desk = Desk::new();
+    let gold = desk.alignment("article");
+    desk.shift();
+    let shifted = desk.alignment("article");
+    assert_ne!(shifted, gold);
+    // the reviewer approves the right pairs on each side of the fault
+    desk.ok(&["edit", "6", "12", "--status", "approved"]);
+    let (units, history) = (desk.units(), desk.history());
+    let (text, _) = desk.ok(&["--user", "omar", "realign", "article"]);
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "re-aligned 'article': 13 kept, 5 new, 5 removed; 2 pairs held fixed (change 7; 'bitext undo' reverts it)"
+    );
+    // the new pairs follow, as 'show' prints them
+    assert!(text.contains("#19  article  6 → 7  "), "{text}");
+    assert!(text.contains("#23  article  10 → 11  "), "{text}");
+    assert_eq!(desk.alignment("article"), gold);
+    for id in 19..=23 {
+        let u = desk.unit(id);
+        assert_eq!(u["status"], "draft");
+        assert_eq!(u["created_by"], "omar");
+        assert!(u["score"].as_f64().unwrap() > 0.5, "{u}");
+    }
+    // the approved pairs and the pairs outside the fault are the same units as before
+    for id in [1, 6, 12, 18] {
+        let before = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap();
+        assert_eq!(&desk.unit(id), before);
+    }
+    let latest = desk.json(&["history", "--limit", "1", "--json"]);
+    assert_eq!(latest[0]["kind"], "realign");
+    assert_eq!(latest[0]["user"], "omar");
+    assert_eq!(
+        latest[0]["summary"],
+        "realign 'article': 13 kept, 5 new, 5 removed"
+    );
+    // undo gives back the shifted document exactly, and the history before the realign
+    let (text, _) = desk.ok(&["undo"]);
+    assert!(
+        text.contains("undo change 7 (realign 'article': 13 kept, 5 new, 5 removed)"),
+        "{text}"
+    );
+    assert_eq!(
+        common::without_revisions(desk.units()),
+        common::without_revisions(units)
+    );
+    assert_eq!(
+        &desk.history().as_array().unwrap()[2..],
+        history.as_array().unwrap()
+    );
+    assert_eq!(desk.alignment("article"), shifted);
+}
+
+#[test]
+fn realign_from_a_pair_holds_every_pair_before_it() {
+    let desk = Desk::new();
+    let gold = desk.alignment("article");
+    desk.shift();
+    let shifted = desk.alignment("article");
+    let report = desk.json(&["realign", "article", "--from", "9", "--json"]);
+    assert_eq!(report["fixed"], 9);
+    assert_eq!(report["change"]["kind"], "realign");
+    let now = desk.alignment("article");
+    // units 1 to 9 (positions 0 to 8) are held as they were, wrong ones included
+    assert_eq!(&now[..9], &shifted[..9]);
+    assert_eq!(&now[now.len() - 7..], &gold[gold.len() - 7..]);
+    assert_eq!(
+        report["units"].as_array().unwrap().len(),
+        report["added"].as_u64().unwrap() as usize
+    );
+    // the same again changes nothing and records nothing
+    let history = desk.history();
+    let (text, _) = desk.ok(&["realign", "article", "--from", "9"]);
+    assert_eq!(
+        text,
+        "'article' is unchanged: its pairs come out as they are (9 pairs held fixed)\n"
+    );
+    assert_eq!(desk.history(), history);
+}
+
+#[test]
+fn realign_refuses_what_it_cannot_do_and_changes_nothing() {
+    let desk = Desk::new();
+    desk.fails(&["realign", "nope"], 1, "no document named 'nope'");
+    desk.fails(
+        &["realign", "article", "--from", "99"],
+        1,
+        "no unit with id 99",
+    );
+    desk.ok(&["align", "--lines", "ar.txt", "en.txt", "--name", "other"]);
+    desk.fails(
+        &["realign", "article", "--from", "19"],
+        1,
+        "unit 19 is in document 'other', not in 'article'",
+    );
+    desk.fails(&["realign", "article", "--from", "x"], 2, "not a unit id");
+    desk.fails(&["realign"], 2, "DOCUMENT");
+    // a pair a reviewer rejected, with a note, is review work the re-alignment would remove
+    desk.shift();
+    desk.ok(&["edit", "9", "--status", "rejected", "--note", "shifted"]);
+    desk.fails(
+        &["realign", "article"],
+        1,
+        "would remove 1 pair with review work (1 rejected, 1 with a note); add --force",
+    );
+    desk.ok(&["realign", "article", "--force"]);
+    // a document imported without its texts
+    desk.ok(&["export", "--document", "other", "-o", "other.json"]);
+    desk.ok(&[
+        "import",
+        "other.json",
+        "--document",
+        "imported",
+        "--keep-duplicates",
+    ]);
+    desk.fails(
+        &["realign", "imported"],
+        1,
+        "document 'imported' was imported without its texts",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// align --replace holds confirmed pairs fixed
+
+#[test]
+fn align_replace_keeps_an_approved_pair_the_aligner_would_not_make() {
+    let desk = Desk::new();
+    // the reviewer merges two pairs into one 2-2 pair and approves it: the aligner on its own
+    // would make two 1-1 pairs of them again
+    desk.ok(&["merge", "7", "8"]);
+    desk.ok(&["edit", "7", "--status", "approved", "--note", "one thought"]);
+    let merged = desk.unit(7);
+    assert_eq!(merged["source_sentences"], json!([6, 7]));
+    // then fixes a sentence near the end of the English text and stores it again
+    let en = std::fs::read_to_string(desk.path("en.txt")).unwrap();
+    assert!(en.contains("numbers about 2,500 soldiers"));
+    std::fs::write(
+        desk.path("en.txt"),
+        en.replace("numbers about 2,500 soldiers", "numbers some 2,500 troops"),
+    )
+    .unwrap();
+    let (_, stderr) = desk.ok(&[
+        "align",
+        "ar.txt",
+        "en.txt",
+        "--name",
+        "article",
+        "--replace",
+    ]);
+    assert!(stderr.contains(": 16 kept, 1 new, 1 removed"), "{stderr}");
+    let kept = desk.unit(7);
+    assert_eq!(kept["status"], "approved");
+    assert_eq!(kept["note"], "one thought");
+    assert_eq!(kept["source_sentences"], json!([6, 7]));
+    assert_eq!(kept["target_sentences"], json!([7, 8]));
+}
+
+#[test]
+fn align_replace_places_approved_pairs_in_texts_that_grew() {
+    let desk = Desk::new();
+    desk.ok(&["merge", "7", "8"]);
+    desk.ok(&["edit", "7", "--status", "approved"]);
+    // a new first sentence on both sides: every sentence number moves by one
+    let prepend = |file: &str, line: &str| {
+        let text = std::fs::read_to_string(desk.path(file)).unwrap();
+        std::fs::write(desk.path(file), format!("{line}\n\n{text}")).unwrap();
+    };
+    prepend("ar.txt", "عنوان جديد للمقال.");
+    prepend("en.txt", "A new headline for the article.");
+    let (_, stderr) = desk.ok(&[
+        "align",
+        "ar.txt",
+        "en.txt",
+        "--name",
+        "article",
+        "--replace",
+    ]);
+    assert!(stderr.contains(": 17 kept, 1 new, 0 removed"), "{stderr}");
+    let kept = desk.unit(7);
+    assert_eq!(kept["status"], "approved");
+    assert_eq!(kept["source_sentences"], json!([7, 8]));
+    assert_eq!(kept["target_sentences"], json!([8, 9]));
+}
