@@ -291,3 +291,69 @@ fn align_replace_places_approved_pairs_in_texts_that_grew() {
     assert_eq!(kept["source_sentences"], json!([7, 8]));
     assert_eq!(kept["target_sentences"], json!([8, 9]));
 }
+
+// ---------------------------------------------------------------------------------------
+// split, merge and move score the pairs they reshape
+
+fn score(desk: &Desk, id: i64) -> f64 {
+    desk.unit(id)["score"].as_f64().unwrap()
+}
+
+#[test]
+fn a_merge_of_two_pairs_scores_low_and_splitting_it_back_scores_both_high() {
+    let desk = Desk::new();
+    let before = desk.units();
+    // units 7 and 8 are two right 1-1 pairs: one 2-2 pair of them is not what the text says
+    desk.ok(&["merge", "7", "8"]);
+    let merged = score(&desk, 7);
+    assert!(merged < 0.2, "{merged}");
+    // split back into the two right 1-1 pairs: both score high again
+    let (text, _) = desk.ok(&["split", "7", "--source-at", "1", "--target-at", "1"]);
+    assert!(text.contains("#7 score: "), "{text}");
+    assert!(score(&desk, 7) > 0.9, "{}", score(&desk, 7));
+    assert!(score(&desk, 19) > 0.9, "{}", score(&desk, 19));
+    // a split that cuts a right 1-2 pair (unit 4) into a 1-1 and a 0-1 scores low
+    desk.ok(&["split", "4", "--source-at", "1", "--target-at", "1"]);
+    assert!(score(&desk, 4) < 0.5, "{}", score(&desk, 4));
+    assert!(score(&desk, 20) < 0.5, "{}", score(&desk, 20));
+    // undo gives back the old scores with the rows
+    desk.ok(&["undo"]);
+    desk.ok(&["undo"]);
+    assert_eq!(score(&desk, 7), merged);
+    desk.ok(&["undo"]);
+    assert_eq!(
+        common::without_revisions(desk.units()),
+        common::without_revisions(before)
+    );
+}
+
+#[test]
+fn a_moved_sentence_scores_both_pairs_and_a_pair_without_document_text_gets_no_score() {
+    let desk = Desk::new();
+    // sentence 4 of the English belongs with unit 4 (Arabic 3): moved on, both pairs are doubtful
+    desk.ok(&["move", "4", "--target", "--to", "next"]);
+    assert!(score(&desk, 4) < 0.5);
+    assert!(score(&desk, 5) < 0.5);
+    // and moved back, both are sure again
+    desk.ok(&["move", "5", "--target", "--to", "previous"]);
+    assert!(score(&desk, 4) > 0.9);
+    assert!(score(&desk, 5) > 0.9);
+    // imported pairs have no document text to score against
+    desk.ok(&["export", "--document", "article", "-o", "article.json"]);
+    desk.ok(&[
+        "import",
+        "article.json",
+        "--document",
+        "imported",
+        "--keep-duplicates",
+    ]);
+    let ids: Vec<i64> = desk
+        .json(&["list", "--document", "imported", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    desk.ok(&["merge", &ids[0].to_string(), &ids[1].to_string()]);
+    assert_eq!(desk.unit(ids[0])["score"], Value::Null);
+}

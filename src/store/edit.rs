@@ -428,7 +428,7 @@ impl Memory {
             first.touch(at, user);
             second.touch(at, user);
             let mut new = vec![first, second];
-            rescore(tx, old.document_id(), &mut new)?;
+            rescore(tx, old.document_id(), std::slice::from_ref(&old), &mut new)?;
             Ok(Plan::units(
                 "split",
                 format!(
@@ -526,11 +526,12 @@ impl Memory {
             );
             merged.touch(at, user);
             let mut new = vec![merged];
-            rescore(tx, doc.id, &mut new)?;
+            let old = vec![first, second];
+            rescore(tx, doc.id, &old, &mut new)?;
             Ok(Plan::units(
                 "merge",
-                format!("merge #{} and #{} into #{}", first.id(), second.id(), first.id()),
-                vec![first, second],
+                format!("merge #{} and #{} into #{}", old[0].id(), old[1].id(), old[0].id()),
+                old,
                 new,
             ))
         })
@@ -639,7 +640,7 @@ impl Memory {
             if emptied {
                 summary.push_str(&format!(" (#{unit}, left empty, is removed)"));
             }
-            rescore(tx, doc.id, &mut new)?;
+            rescore(tx, doc.id, &old, &mut new)?;
             Ok(Plan::units("move", summary, old, new))
         })
     }
@@ -871,14 +872,120 @@ pub(super) fn write_plan(
     Ok(Some(read_change(tx, id)?.ok_or(Error::UnknownChange(id))?))
 }
 
-/// The one place where units that split, merge and move reshaped get their score. Today they
-/// get none: the aligner's score was for the pair as it was. The lead plugs the document's
-/// models in here (A2's rescoring), so that reshaped pairs get a fresh score.
-fn rescore(_tx: &Transaction, _document: i64, rows: &mut [UnitRow]) -> Result<()> {
-    for row in rows {
-        row.set("score", Value::Null);
+/// The one place where units that split, merge and move reshaped get their score: the
+/// posterior of each reshaped pair in the document's alignment as it will be after the change,
+/// with the document's models ([`crate::align::constrained::Rescorer`]: its length model, and a
+/// word model trained on its confident pairs nearest the reshaped ones). `old` are the rows the
+/// change replaces, `rows` what they become. A pair of a document without its texts, or of one
+/// whose units do not cover its sentences (units imported into it), gets no score.
+fn rescore(tx: &Transaction, document: i64, old: &[UnitRow], rows: &mut [UnitRow]) -> Result<()> {
+    let scores = reshaped_scores(tx, document, old, rows)?;
+    for (k, row) in rows.iter_mut().enumerate() {
+        let score = scores
+            .as_ref()
+            .and_then(|s| serde_json::Number::from_f64((s[k].clamp(0.0, 1.0) * 1e4).round() / 1e4));
+        row.set("score", score.map_or(Value::Null, Value::Number));
     }
     Ok(())
+}
+
+/// The scores of `rows` (see [`rescore`]); `None` when they cannot be computed.
+fn reshaped_scores(
+    tx: &Transaction,
+    document: i64,
+    old: &[UnitRow],
+    rows: &[UnitRow],
+) -> Result<Option<Vec<f64>>> {
+    use crate::align::constrained::Rescorer;
+    use crate::align::{Bead, Config, Training};
+
+    let doc = EditedDocument::read(tx, document)?;
+    if doc.source_text.is_none() || doc.target_text.is_none() {
+        return Ok(None);
+    }
+    let (Ok(source_lang), Ok(target_lang)) =
+        (Lang::parse(&doc.source_lang), Lang::parse(&doc.target_lang))
+    else {
+        return Ok(None);
+    };
+    let sentences = |side: Side| -> Result<Vec<String>> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT text FROM segments WHERE document_id = ?1 AND side = ?2 ORDER BY position",
+        )?;
+        let texts = stmt
+            .query_map(params![document, side.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(texts)
+    };
+    let source = sentences(Side::Source)?;
+    let target = sentences(Side::Target)?;
+    // the document's alignment after the change: its other units, and the reshaped rows
+    let replaced: HashSet<i64> = old.iter().map(UnitRow::id).collect();
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, source_start, source_end, target_start, target_end, score, status
+         FROM units WHERE document_id = ?1",
+    )?;
+    let mut beads: Vec<(Bead, Option<usize>)> = Vec::new();
+    let others = stmt.query_map([document], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            [r.get::<_, Option<i64>>(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
+            r.get::<_, Option<f64>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    for row in others {
+        let (id, bounds, score, status) = row?;
+        if replaced.contains(&id) {
+            continue;
+        }
+        let [Some(a), Some(b), Some(c), Some(d)] = bounds else {
+            return Ok(None);
+        };
+        // pairs a reviewer passed count as sure for the length model, as when re-aligning
+        let sure = status == Status::Reviewed.as_str() || status == Status::Approved.as_str();
+        beads.push((
+            Bead {
+                source: a as usize..b as usize,
+                target: c as usize..d as usize,
+                score: if sure { 1.0 } else { score.unwrap_or(0.0) },
+            },
+            None,
+        ));
+    }
+    for (k, row) in rows.iter().enumerate() {
+        let (Some(source), Some(target)) = (row.range(Side::Source), row.range(Side::Target))
+        else {
+            return Ok(None);
+        };
+        // a pair just made by an edit is not yet evidence for the models
+        beads.push((
+            Bead {
+                source,
+                target,
+                score: 0.0,
+            },
+            Some(k),
+        ));
+    }
+    // in a covering alignment each bead starts after the one before it on both sides
+    beads.sort_by_key(|(b, _)| (b.source.start, b.target.start));
+    let which: Vec<usize> = (0..rows.len())
+        .map(|k| beads.iter().position(|(_, r)| *r == Some(k)).unwrap_or(0))
+        .collect();
+    let beads: Vec<Bead> = beads.into_iter().map(|(b, _)| b).collect();
+    let source: Vec<&str> = source.iter().map(String::as_str).collect();
+    let target: Vec<&str> = target.iter().map(String::as_str).collect();
+    let config = Config {
+        source_lang,
+        target_lang,
+        ..Config::default()
+    };
+    let training = Training::default();
+    let Ok(rescorer) = Rescorer::new(&source, &target, &beads, &training, &config) else {
+        return Ok(None);
+    };
+    Ok(rescorer.scores(&beads, &which).ok())
 }
 
 /// Which rows a change replaces with which.
