@@ -357,3 +357,173 @@ fn a_moved_sentence_scores_both_pairs_and_a_pair_without_document_text_gets_no_s
     desk.ok(&["merge", &ids[0].to_string(), &ids[1].to_string()]);
     assert_eq!(desk.unit(ids[0])["score"], Value::Null);
 }
+
+// ---------------------------------------------------------------------------------------
+// imports are changes of the history
+
+/// Exports `document` as JSON to `file` without the units' positions and sentence numbers, so
+/// that it can be imported into any document (after its pairs), as pairs from another tool.
+fn export_pairs(desk: &Desk, document: &str, file: &str) {
+    desk.ok(&["export", "--document", document, "-o", file]);
+    let mut data: Value =
+        serde_json::from_str(&std::fs::read_to_string(desk.path(file)).unwrap()).unwrap();
+    for unit in data["units"].as_array_mut().unwrap() {
+        for field in ["position", "source_sentences", "target_sentences"] {
+            unit.as_object_mut().unwrap().remove(field);
+        }
+    }
+    std::fs::write(desk.path(file), data.to_string()).unwrap();
+}
+
+#[test]
+fn an_import_is_one_change_that_undo_takes_back() {
+    let desk = Desk::new();
+    export_pairs(&desk, "article", "article.json");
+    let (units, history) = (desk.units(), desk.history());
+    let (text, _) = desk.ok(&[
+        "import",
+        "article.json",
+        "--document",
+        "copy",
+        "--keep-duplicates",
+    ]);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("imported 18 pairs from article.json into ")
+            && first.ends_with("tm.db (change 2; 'bitext undo' takes it back)"),
+        "{text}"
+    );
+    let change = &desk.history()[0];
+    assert_eq!(change["kind"], "import");
+    assert_eq!(
+        change["summary"],
+        "import 18 pairs into 'copy' (a new document)"
+    );
+    assert_eq!(change["document"], "copy");
+    assert_eq!(change["after"], json!([]));
+    assert_eq!(change["import"]["units"], json!([19, 36]));
+    assert_eq!(change["import"]["count"], 18);
+    assert_eq!(
+        change["import"]["documents"],
+        json!([{"id": 2, "name": "copy", "created": true, "units": 18}])
+    );
+    let (text, _) = desk.ok(&["history", "--limit", "1"]);
+    assert!(
+        text.contains(
+            "  18 units stored, with ids from #19 to #36\n  'copy' (new document): 18 units"
+        ),
+        "{text}"
+    );
+    // undo removes the pairs and the document it created; the history keeps both changes
+    let (text, _) = desk.ok(&["undo"]);
+    assert!(
+        text.contains("undo change 2 (import 18 pairs into 'copy' (a new document))"),
+        "{text}"
+    );
+    assert_eq!(desk.units(), units);
+    desk.fails(
+        &["list", "--document", "copy"],
+        1,
+        "no document named 'copy'",
+    );
+    assert_eq!(
+        &desk.history().as_array().unwrap()[2..],
+        history.as_array().unwrap()
+    );
+    desk.fails(
+        &["undo", "2"],
+        1,
+        "change 2 was already undone (by change 3)",
+    );
+    // an import that stores nothing records nothing
+    let (text, _) = desk.ok(&["import", "article.json"]);
+    assert!(
+        text.starts_with("imported 0 pairs from article.json"),
+        "{text}"
+    );
+    assert!(!text.contains("change"), "{text}");
+    assert_eq!(desk.history().as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn an_import_into_a_stored_document_is_undone_around_later_changes_of_other_pairs() {
+    let desk = Desk::new();
+    desk.ok(&["align", "--lines", "ar.txt", "en.txt", "--name", "other"]);
+    export_pairs(&desk, "other", "other.json");
+    // the other document's pairs go into the article, after its own
+    desk.ok(&[
+        "import",
+        "other.json",
+        "--document",
+        "article",
+        "--keep-duplicates",
+    ]);
+    let imported = desk.json(&["history", "--limit", "1", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap();
+    let first = desk.json(&["history", "--limit", "1", "--json"])[0]["import"]["units"][0]
+        .as_i64()
+        .unwrap();
+    // a later edit of one of the imported pairs stands in the way, until it is undone
+    desk.ok(&["edit", &first.to_string(), "--note", "imported"]);
+    desk.fails(
+        &["undo", &imported.to_string()],
+        1,
+        &format!("cannot undo change {imported}: unit {first} was changed again by change"),
+    );
+    desk.ok(&["undo"]);
+    // a later change of the article's own pairs does not
+    desk.ok(&["edit", "3", "--status", "approved", "--note", "kept"]);
+    desk.ok(&["undo", &imported.to_string()]);
+    let article = desk.json(&["list", "--document", "article", "--json"]);
+    assert_eq!(article.as_array().unwrap().len(), 18);
+    assert_eq!(desk.unit(3)["note"], "kept");
+    assert_eq!(desk.unit(3)["status"], "approved");
+    // the document was not created by the import: it stays
+    desk.ok(&["show", "1"]);
+}
+
+#[test]
+fn an_import_into_a_document_a_later_import_also_filled_waits_for_it() {
+    let desk = Desk::new();
+    export_pairs(&desk, "article", "article.json");
+    desk.ok(&[
+        "import",
+        "article.json",
+        "--document",
+        "copy",
+        "--keep-duplicates",
+    ]);
+    desk.ok(&[
+        "import",
+        "article.json",
+        "--document",
+        "copy",
+        "--keep-duplicates",
+    ]);
+    desk.fails(
+        &["undo", "2"],
+        1,
+        "cannot undo change 2: document 'copy', which it created, now holds 18 other units",
+    );
+    desk.ok(&["undo"]);
+    desk.ok(&["undo"]);
+    desk.fails(
+        &["list", "--document", "copy"],
+        1,
+        "no document named 'copy'",
+    );
+    // and the align that stored the article waits for an import into it
+    desk.ok(&[
+        "import",
+        "article.json",
+        "--document",
+        "article",
+        "--keep-duplicates",
+    ]);
+    desk.fails(
+        &["undo", "1"],
+        1,
+        "cannot undo change 1: change 6 (import) came after it in the same document",
+    );
+}

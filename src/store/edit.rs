@@ -28,6 +28,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, para
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::exchange::{self, ImportChange};
 use super::index::Side;
 use super::replace::{self, DocumentChange};
 use super::units::{UnitFilter, filter_clause};
@@ -206,10 +207,14 @@ pub struct Change {
     pub after: Vec<UnitRow>,
     /// For an `align`: what it did to the document itself (created it, or replaced its texts).
     pub document_change: Option<DocumentChange>,
+    /// For an `import`: the units it stored (by id range) and the documents they went into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportChange>,
 }
 
 impl Change {
-    /// The ids of the units this change touched.
+    /// The ids of the units this change touched, as its rows name them (not the units an
+    /// `import` or the `align` that stored a document name by their range).
     pub fn units(&self) -> BTreeSet<i64> {
         self.before
             .iter()
@@ -228,6 +233,9 @@ impl Change {
             .collect();
         if let Some(d) = &self.document_change {
             ids.insert(d.document);
+        }
+        if let Some(i) = &self.import {
+            ids.extend(i.documents.iter().map(|d| d.id));
         }
         ids
     }
@@ -257,8 +265,8 @@ impl Change {
 }
 
 /// The kinds of change that `undo` knows how to revert.
-const UNDOABLE: [&str; 7] = [
-    "edit", "split", "merge", "move", "delete", "align", "realign",
+const UNDOABLE: [&str; 8] = [
+    "edit", "split", "merge", "move", "delete", "align", "realign", "import",
 ];
 
 impl Memory {
@@ -721,6 +729,9 @@ impl Memory {
         if let Some(d) = &target.document_change {
             replace::undo_document(&tx, d)?;
         }
+        if let Some(i) = &target.import {
+            exchange::undo_import(&tx, i)?;
+        }
         let after = read_rows(&tx, &ids)?;
         let at = now();
         let id = record(
@@ -732,6 +743,7 @@ impl Memory {
                 before: &target.after,
                 after: &after,
                 document_change: None,
+                import: None,
                 user,
                 at: &at,
                 undoes: Some(target.id),
@@ -864,6 +876,7 @@ pub(super) fn write_plan(
             before: &plan.old,
             after: &after,
             document_change: plan.document_change.as_ref(),
+            import: None,
             user,
             at,
             undoes: None,
@@ -1519,16 +1532,26 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
     }
     let mine = target.units();
     let documents = target.document_ids();
+    let imported = target.import.as_ref().map(|i| i.units);
     let mut stmt = tx.prepare(&format!("{CHANGE_QUERY} WHERE c.id > ?1 ORDER BY c.id"))?;
     let later = stmt
         .query_map([id], change_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for l in later.iter().filter(|l| l.in_effect()) {
-        if let Some(unit) = l.units().intersection(&mine).next() {
+        let again = l
+            .units()
+            .into_iter()
+            .find(|u| mine.contains(u) || imported.is_some_and(|[a, b]| (a..=b).contains(u)));
+        if let Some(unit) = again {
             return Err(Error::invalid(format!(
                 "cannot undo change {id}: unit {unit} was changed again by change {} ({}); undo that first",
                 l.id, l.kind
             )));
+        }
+        if imported.is_some() {
+            // an import moved no unit of the documents it added units to: only the changes
+            // of its own units stand in the way
+            continue;
         }
         for &document in l.document_ids().intersection(&documents) {
             if l.moves_units(document) || target.moves_units(document) {
@@ -1565,6 +1588,9 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
     }
     if let Some(d) = &target.document_change {
         replace::check_document_undoable(tx, d, id)?;
+    }
+    if let Some(i) = &target.import {
+        exchange::check_import_undoable(tx, i, id)?;
     }
     Ok(())
 }
@@ -1674,12 +1700,13 @@ struct Record<'a> {
     before: &'a [UnitRow],
     after: &'a [UnitRow],
     document_change: Option<&'a DocumentChange>,
+    import: Option<&'a ImportChange>,
     user: &'a str,
     at: &'a str,
     undoes: Option<i64>,
 }
 
-fn record(tx: &Transaction, r: &Record) -> Result<i64> {
+fn record(tx: &rusqlite::Connection, r: &Record) -> Result<i64> {
     let (document_id, document) = match r.documents {
         [(id, name)] => (Some(*id), Some(name.as_str())),
         _ => (None, None),
@@ -1689,10 +1716,14 @@ fn record(tx: &Transaction, r: &Record) -> Result<i64> {
         Some(d) => Some(json(d)?),
         None => None,
     };
+    let import = match r.import {
+        Some(i) => Some(json(i)?),
+        None => None,
+    };
     tx.execute(
         "INSERT INTO changes (kind, document_id, document, document_names, summary, before,
-            after, document_change, user, at, undoes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            after, document_change, user, at, undoes, import)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             r.kind,
             document_id,
@@ -1704,10 +1735,40 @@ fn record(tx: &Transaction, r: &Record) -> Result<i64> {
             document_change,
             r.user,
             r.at,
-            r.undoes
+            r.undoes,
+            import
         ],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Records an import as one `import` change (inside the import's transaction); returns its id.
+pub(super) fn record_import(
+    tx: &rusqlite::Connection,
+    import: &ImportChange,
+    user: &str,
+    at: &str,
+) -> Result<i64> {
+    let documents: Vec<(i64, String)> = import
+        .documents
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    record(
+        tx,
+        &Record {
+            kind: "import",
+            summary: &exchange::import_summary(import),
+            documents: &documents,
+            before: &[],
+            after: &[],
+            document_change: None,
+            import: Some(import),
+            user,
+            at,
+            undoes: None,
+        },
+    )
 }
 
 /// A value of a change row as JSON text.
@@ -1716,7 +1777,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 }
 
 const CHANGE_QUERY: &str = "SELECT c.id, c.kind, c.document, c.document_names, c.summary, c.user,
-    c.at, c.undoes, c.undone_by, c.before, c.after, c.document_change FROM changes c";
+    c.at, c.undoes, c.undone_by, c.before, c.after, c.document_change, c.import FROM changes c";
 
 fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
     // a history row that does not parse is an error, never an empty change that undo would apply
@@ -1734,6 +1795,7 @@ fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
         })
     }
     let has_document_change = r.get_ref(11)? != ValueRef::Null;
+    let has_import = r.get_ref(12)? != ValueRef::Null;
     Ok(Change {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -1748,6 +1810,11 @@ fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
         after: parse(r, 10)?,
         document_change: if has_document_change {
             Some(parse(r, 11)?)
+        } else {
+            None
+        },
+        import: if has_import {
+            Some(parse(r, 12)?)
         } else {
             None
         },

@@ -26,8 +26,8 @@ use crate::segment::Span;
 
 pub use edit::{BulkReport, Change, Direction, Selection, UnitEdit, UnitRef, UnitRow};
 pub use exchange::{
-    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit, MAX_NAME_BYTES,
-    MAX_NUMBER, MAX_TEXT_BYTES, too_long,
+    ExportSummary, ExportUnit, ImportChange, ImportOptions, ImportReport, ImportSink, ImportUnit,
+    ImportedDocument, MAX_NAME_BYTES, MAX_NUMBER, MAX_TEXT_BYTES, too_long,
 };
 pub use index::{Scope, Side};
 pub use replace::{
