@@ -527,3 +527,79 @@ fn an_import_into_a_document_a_later_import_also_filled_waits_for_it() {
         "cannot undo change 1: change 6 (import) came after it in the same document",
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// align --batch --replace
+
+#[test]
+fn a_batch_with_replace_aligns_stored_documents_again_keeping_their_review_work() {
+    let desk = Desk::new();
+    desk.ok(&["merge", "7", "8"]);
+    desk.ok(&["edit", "7", "--status", "approved"]);
+    desk.ok(&["edit", "2", "--status", "approved", "--note", "checked"]);
+    std::fs::write(
+        desk.path("list.tsv"),
+        "ar.txt\ten.txt\tarticle\nar.txt\ten.txt\tnew\n",
+    )
+    .unwrap();
+    // without --replace the stored name is refused; with it, the same texts change nothing
+    let out = desk
+        .bitext()
+        .args(["align", "--batch", "list.tsv"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--replace aligns it again"), "{err}");
+    let (text, _) = desk.ok(&["align", "--batch", "list.tsv", "--replace"]);
+    assert!(
+        text.contains("re-aligned 'article': unchanged: 17 units"),
+        "{text}"
+    );
+    // the English fixed in one sentence: that pair is new, the approved 2-2 pair is kept
+    let en = std::fs::read_to_string(desk.path("en.txt")).unwrap();
+    std::fs::write(
+        desk.path("en.txt"),
+        en.replace("numbers about 2,500 soldiers", "numbers some 2,500 troops"),
+    )
+    .unwrap();
+    let report = desk.json(&["align", "--batch", "list.tsv", "--replace", "--json"]);
+    let statuses: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["replaced", "replaced"]);
+    assert_eq!(desk.unit(7)["status"], "approved");
+    assert_eq!(desk.unit(7)["source_sentences"], json!([6, 7]));
+    let latest = desk.json(&["history", "--limit", "2", "--json"]);
+    assert_eq!(
+        latest[1]["summary"],
+        "align 'article' again: 16 kept, 1 new, 1 removed"
+    );
+    // review work whose sentences are gone fails that document only, until --force
+    std::fs::write(
+        desk.path("en.txt"),
+        en.replace("In the early hours of Friday", "Early on Friday"),
+    )
+    .unwrap();
+    let out = desk
+        .bitext()
+        .args(["align", "--batch", "list.tsv", "--replace"])
+        .assert()
+        .code(1);
+    let o = out.get_output();
+    let err = String::from_utf8(o.stderr.clone()).unwrap();
+    assert!(
+        err.contains("bitext: article: the new alignment of 'article' would remove 1 pair with review work (1 approved, 1 with a note)"),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8(o.stdout.clone())
+            .unwrap()
+            .contains("re-aligned 'new': "),
+    );
+    assert_eq!(desk.unit(2)["note"], "checked");
+    desk.ok(&["align", "--batch", "list.tsv", "--replace", "--force"]);
+    desk.fails(&["show", "2"], 1, "no unit with id 2");
+}

@@ -52,9 +52,11 @@ pub struct Args {
     /// name when the file is named after its language, as in kazakhstan-2022/ar.txt)
     #[arg(long)]
     name: Option<String>,
-    /// Re-align a stored document of the same name (after fixing a text, say): pairs whose
-    /// texts are unchanged keep their id, status, note, edits and dates; the others are
-    /// removed or come as new drafts. One change in the history, which 'bitext undo' reverts
+    /// Re-align a stored document of the same name (after fixing a text, say; with --batch,
+    /// every stored document of the batch): its reviewed, approved and edited pairs are held
+    /// fixed where their sentences are still found in the new texts, and pairs whose texts are
+    /// unchanged keep their id, status, note, edits and dates; the others are removed or come
+    /// as new drafts. One change in the history, which 'bitext undo' reverts
     #[arg(long)]
     replace: bool,
     /// With --replace: go on even when pairs with review work (a status other than draft, a
@@ -128,6 +130,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
                 source_lines: args.lines || args.source_lines,
                 target_lines: args.lines || args.target_lines,
                 replace: args.replace,
+                force: args.force,
                 no_store: args.no_store,
                 json: args.json || args.format == Format::Json,
                 tsv: args.format == Format::Tsv,
