@@ -705,11 +705,15 @@ impl<'t> ImportSink<'t> {
         if self.report.imported == 0 {
             return Ok(());
         }
-        let (first, last): (i64, i64) = self.tx.query_row(
-            "SELECT min(id), max(id) FROM units WHERE id > ?1",
+        // two seeks on the ids (min and max together would read every new row)
+        let first: i64 = self.tx.query_row(
+            "SELECT id FROM units WHERE id > ?1 ORDER BY id LIMIT 1",
             [self.used_ids],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )?;
+        let last: i64 = self
+            .tx
+            .query_row("SELECT max(id) FROM units", [], |r| r.get(0))?;
         let mut documents: Vec<(&String, &DocumentState)> = self
             .documents
             .iter()
