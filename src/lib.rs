@@ -12,6 +12,7 @@ pub mod exchange;
 pub mod files;
 pub mod input;
 pub mod lang;
+pub mod realign;
 pub mod report;
 pub mod search;
 pub mod segment;

@@ -313,7 +313,7 @@ fn one_word_model_learns_from_the_whole_batch() {
 #[test]
 fn bad_lists_and_options_are_refused_before_any_work() {
     let env = Env::new();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 3] = [
         (&["--batch", "nowhere.tsv"], "cannot read nowhere.tsv"),
         (
             &["--batch", "broken.tsv"],
@@ -322,10 +322,6 @@ fn bad_lists_and_options_are_refused_before_any_work() {
         (
             &["--batch", "comments.tsv"],
             "comments.tsv lists no document pairs",
-        ),
-        (
-            &["--batch", "comments.tsv", "--replace"],
-            "--replace cannot be used with --batch yet",
         ),
     ];
     env.write("broken.tsv", "a.txt\tb.txt\nonly-one-field\n");

@@ -453,30 +453,73 @@ fn lookup_concordance_similar_and_history() {
 fn routes_that_wait_for_library_functions_say_so() {
     let s = Server::start(&[]);
     let before = memory_state(&s);
-    for (method, path, body, needs) in [
-        (
-            "POST",
-            "/api/documents/kazakhstan-2022/realign",
-            json!({}),
-            "realign",
-        ),
-        (
-            "GET",
-            "/api/check?document=kazakhstan-2022",
-            Value::Null,
-            "bitext check",
-        ),
-    ] {
-        let body = (!body.is_null()).then_some(body);
-        let a = s.call(method, path, body);
-        assert_eq!(a.status, 501, "{method} {path}: {}", a.text);
-        assert!(
-            a.error().contains("not available yet") && a.error().contains(needs),
-            "{}",
-            a.error()
-        );
-    }
+    let a = s.get("/api/check?document=kazakhstan-2022");
+    assert_eq!(a.status, 501, "{}", a.text);
+    assert!(
+        a.error().contains("not available yet") && a.error().contains("bitext check"),
+        "{}",
+        a.error()
+    );
     assert_eq!(memory_state(&s), before);
+}
+
+#[test]
+fn realign_holds_the_approved_pairs_and_puts_the_pairs_between_them_right() {
+    let s = Server::start(&["--user", "reviewer"]);
+    let alignment = |s: &Server| -> Vec<Value> {
+        s.cli_json(&["list", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| json!([u["source_sentences"], u["target_sentences"]]))
+            .collect()
+    };
+    let gold = alignment(&s);
+    // the English shifted by one sentence over units 7 to 11, and the pairs around approved
+    for id in ["8", "9", "10", "11"] {
+        s.bitext()
+            .args(["move", id, "--target", "--to", "previous"])
+            .assert()
+            .success();
+    }
+    s.bitext()
+        .args(["edit", "6", "12", "--status", "approved"])
+        .assert()
+        .success();
+    let path = "/api/documents/kazakhstan-2022/realign";
+    let a = s.call("POST", path, Some(json!({})));
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["change"]["kind"], "realign");
+    assert_eq!(a.body["change"]["user"], "reviewer");
+    assert_eq!(
+        (&a.body["fixed"], &a.body["added"], &a.body["removed"]),
+        (&json!(2), &json!(5), &json!(5))
+    );
+    assert_eq!(a.body["units"].as_array().unwrap().len(), 5);
+    assert_eq!(alignment(&s), gold);
+    assert_eq!(s.cli_json(&["history", "--json"])[0]["kind"], "realign");
+    // again: nothing to change, nothing recorded
+    let state = memory_state(&s);
+    let a = s.call("POST", path, Some(json!({"from": 3})));
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["change"], Value::Null);
+    assert_eq!(memory_state(&s), state);
+    // refusals change nothing
+    for (path, body, status, needle) in [
+        (
+            "/api/documents/nope/realign",
+            json!({}),
+            404,
+            "no document named 'nope'",
+        ),
+        (path, json!({"from": 999}), 404, "no unit with id 999"),
+        (path, json!({"form": 3}), 422, "unknown field"),
+    ] {
+        let a = s.call("POST", path, Some(body));
+        assert_eq!(a.status, status, "{}", a.text);
+        assert!(a.error().contains(needle), "{}", a.error());
+    }
+    assert_eq!(memory_state(&s), state);
 }
 
 #[test]

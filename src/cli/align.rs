@@ -58,9 +58,11 @@ pub struct Args {
     /// name when the file is named after its language, as in kazakhstan-2022/ar.txt)
     #[arg(long)]
     name: Option<String>,
-    /// Re-align a stored document of the same name (after fixing a text, say): pairs whose
-    /// texts are unchanged keep their id, status, note, edits and dates; the others are
-    /// removed or come as new drafts. One change in the history, which 'bitext undo' reverts
+    /// Re-align a stored document of the same name (after fixing a text, say; with --batch,
+    /// every stored document of the batch): its reviewed, approved and edited pairs are held
+    /// fixed where their sentences are still found in the new texts, and pairs whose texts are
+    /// unchanged keep their id, status, note, edits and dates; the others are removed or come
+    /// as new drafts. One change in the history, which 'bitext undo' reverts
     #[arg(long)]
     replace: bool,
     /// Align even when a text is not in the script of its language (as when the two files
@@ -139,6 +141,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
                 source_lines: args.lines || args.source_lines,
                 target_lines: args.lines || args.target_lines,
                 replace: args.replace,
+                force: args.force,
                 no_store: args.no_store,
                 json: args.json || args.format == Format::Json,
                 tsv: args.format == Format::Tsv,
@@ -231,7 +234,18 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     // the sentences as aligned: a split sentence's parts take its place
     let source_spans = align::part_spans(&alignment.source, &source_spans);
     let target_spans = align::part_spans(&alignment.target, &target_spans);
-    let beads = alignment.beads;
+    let mut beads = alignment.beads;
+    if let Some(m) = memory.as_ref().filter(|_| args.replace && !args.no_store) {
+        // a replacement holds the stored document's confirmed pairs fixed where their
+        // sentences (or sentence parts) are still found in the new texts, as a batch does
+        let source: Vec<&str> = source_spans.iter().map(|s| s.text(&source_text)).collect();
+        let target: Vec<&str> = target_spans.iter().map(|s| s.text(&target_text)).collect();
+        if let Some(held) =
+            crate::realign::align_around_reviewed(m, &name, &source, &target, &training, &config)?
+        {
+            beads = held;
+        }
+    }
     let scores: Vec<f64> = beads.iter().map(|b| b.score).collect();
     // a text cut short leaves most pairs unmatched: one warning says it
     if truncated.is_none() && !align::looks_translated(&scores) {
@@ -603,38 +617,13 @@ pub(super) fn read_dictionary(path: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Most pairs of each kind read from the memory for training (the model samples 10,000).
-const TRAINING_UNITS: usize = 20_000;
-
 /// Pairs of the memory (outside the document being aligned) to train the lexical model on:
-/// those a reviewer passed, and drafts the aligner was sure of (score ≥ 0.9); never rejected
-/// ones.
+/// see [`crate::realign::training_pairs`].
 pub(super) fn reviewed_pairs(
     memory: &crate::store::Memory,
     skip: &str,
 ) -> Result<Vec<(String, String)>> {
-    use crate::store::Status;
-    let reviewed = UnitFilter {
-        statuses: vec![Status::Reviewed, Status::Approved],
-        limit: Some(TRAINING_UNITS),
-        ..UnitFilter::default()
-    };
-    let confident = UnitFilter {
-        statuses: vec![Status::Draft],
-        min_score: Some(0.9),
-        limit: Some(TRAINING_UNITS),
-        ..UnitFilter::default()
-    };
-    let mut pairs = Vec::new();
-    for filter in [reviewed, confident] {
-        memory.for_each_unit(&filter, |u| {
-            if u.document != skip && !u.source.is_empty() && !u.target.is_empty() {
-                pairs.push((u.source, u.target));
-            }
-            Ok(())
-        })?;
-    }
-    Ok(pairs)
+    crate::realign::training_pairs(memory, skip)
 }
 
 /// A spinner on standard error for long work (hidden when standard error is not a terminal).

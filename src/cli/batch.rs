@@ -19,7 +19,7 @@ use crate::Lang;
 use crate::align::batch::{self, Document, Files, Job, Step};
 use crate::align::{Bead, Config, Training};
 use crate::error::{Error, Result};
-use crate::store::NewDocument;
+use crate::store::{DocumentTexts, NewDocument, Realignment};
 
 /// What `align` passes on when given --batch or --batch-dir.
 pub struct Options {
@@ -31,6 +31,8 @@ pub struct Options {
     pub source_lines: bool,
     pub target_lines: bool,
     pub replace: bool,
+    /// With `replace`: go on when pairs with review work would be removed.
+    pub force: bool,
     pub no_store: bool,
     pub json: bool,
     /// With --no-store, print text pairs rather than beads.
@@ -59,7 +61,8 @@ struct DocumentReport {
     units: Option<usize>,
     /// Units with a score under 0.5.
     weak: Option<usize>,
-    /// `stored`, `aligned` (with --no-store) or `failed`.
+    /// `stored`, `replaced` (a stored document aligned again, with --replace), `aligned` (with
+    /// --no-store) or `failed`.
     status: &'static str,
     error: Option<String>,
     /// With --no-store: the beads.
@@ -78,11 +81,6 @@ struct JsonBead {
 const WEAK: f64 = 0.5;
 
 pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
-    if opts.replace {
-        return Err(Error::invalid(
-            "--replace cannot be used with --batch yet: a document whose name is already stored is reported as failed",
-        ));
-    }
     let started = Instant::now();
     let jobs = if opts.is_dir {
         scan_dir(&opts.list, opts.source_lang, opts.target_lang)?
@@ -118,9 +116,9 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
     let mut seen = HashSet::new();
     for (k, job) in files.jobs.iter().enumerate() {
         let name = &job.name;
-        files.refused[k] = if taken.contains(name) {
+        files.refused[k] = if taken.contains(name) && !opts.replace {
             Some(format!(
-                "a document named '{name}' is already in the memory (--replace is not available with --batch yet)"
+                "a document named '{name}' is already in the memory (--replace aligns it again)"
             ))
         } else if !seen.insert(name.clone()) {
             Some(format!(
@@ -156,9 +154,14 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
         &|s| progress.step(s),
         |k, result| {
             let job = &files.jobs[k];
+            let stored = Stored {
+                taken: taken.contains(&job.name),
+                training: &training,
+                config: &config,
+            };
             let outcome = result.and_then(|(doc, beads)| {
-                let document = finish(&opts, ctx, memory.as_mut(), job, &doc, &beads)?;
-                Ok((doc, beads, document))
+                let (beads, what) = finish(&opts, ctx, memory.as_mut(), job, &doc, beads, &stored)?;
+                Ok((doc, beads, what))
             });
             let mut entry = DocumentReport {
                 name: job.name.clone(),
@@ -171,13 +174,19 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
                 beads: None,
             };
             match outcome {
-                Ok((doc, beads, _)) => {
+                Ok((doc, beads, what)) => {
                     let w = beads.iter().filter(|b| b.score < WEAK).count();
                     units += beads.len();
                     weak += w;
                     entry.units = Some(beads.len());
                     entry.weak = Some(w);
-                    entry.status = if opts.no_store { "aligned" } else { "stored" };
+                    entry.status = if opts.no_store {
+                        "aligned"
+                    } else if what.is_some() {
+                        "replaced"
+                    } else {
+                        "stored"
+                    };
                     report.stored += 1;
                     if opts.json {
                         if opts.no_store {
@@ -186,7 +195,7 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
                     } else {
                         progress
                             .bar
-                            .suspend(|| print(&opts, ctx, job, &doc, &beads, w))?;
+                            .suspend(|| print(&opts, ctx, job, &doc, &beads, w, what.as_deref()))?;
                     }
                 }
                 // a memory that cannot be used stops the batch; anything else is this
@@ -229,39 +238,87 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
     Ok(())
 }
 
-/// Stores one aligned document (unless --no-store) and writes its beads for --write-pred;
-/// returns its id in the memory.
+/// What storing a document of the batch needs besides the document.
+struct Stored<'a> {
+    /// The memory already has a document of this name (to align again, with --replace).
+    taken: bool,
+    training: &'a Training,
+    config: &'a Config,
+}
+
+/// Stores one aligned document (unless --no-store) and writes its beads for --write-pred.
+/// With --replace, a document the memory already has is aligned again around its confirmed
+/// pairs (where their sentences are still found) and replaced as `align --replace` does;
+/// returns the beads stored, and for a replaced document what the replacement did.
 fn finish(
     opts: &Options,
     ctx: &Context,
     memory: Option<&mut crate::store::Memory>,
     job: &Job,
     doc: &Document,
-    beads: &[Bead],
-) -> Result<Option<i64>> {
+    mut beads: Vec<Bead>,
+    stored: &Stored,
+) -> Result<(Vec<Bead>, Option<String>)> {
+    let mut what = None;
+    if let Some(m) = memory {
+        if stored.taken {
+            let (source, target) = (doc.source_sentences(), doc.target_sentences());
+            if let Some(held) = crate::realign::align_around_reviewed(
+                m,
+                &job.name,
+                &source,
+                &target,
+                stored.training,
+                stored.config,
+            )? {
+                beads = held;
+            }
+            let report = m.replace_alignment(
+                &Realignment {
+                    document: &job.name,
+                    texts: Some(DocumentTexts {
+                        source_lang: opts.source_lang,
+                        target_lang: opts.target_lang,
+                        source_text: &doc.source_text,
+                        target_text: &doc.target_text,
+                        source_sentences: &doc.source,
+                        target_sentences: &doc.target,
+                    }),
+                    beads: &beads,
+                },
+                opts.force,
+                &ctx.user,
+            )?;
+            what = Some(match report.change {
+                Some(c) => format!(
+                    "{} kept, {} new, {} removed (change {})",
+                    report.kept, report.added, report.removed, c.id
+                ),
+                None => "unchanged".to_string(),
+            });
+        } else {
+            m.add_document(
+                &NewDocument {
+                    name: &job.name,
+                    source_lang: opts.source_lang,
+                    target_lang: opts.target_lang,
+                    source_text: &doc.source_text,
+                    target_text: &doc.target_text,
+                    source_sentences: &doc.source,
+                    target_sentences: &doc.target,
+                    beads: &beads,
+                },
+                false,
+                &ctx.user,
+            )?;
+        }
+    }
     if let Some(dir) = &opts.write_pred {
         let path = dir.join(format!("{}.align", job.name));
-        std::fs::write(&path, crate::align::beads::format(beads))
+        std::fs::write(&path, crate::align::beads::format(&beads))
             .map_err(|e| Error::Write { path, source: e })?;
     }
-    let Some(m) = memory else {
-        return Ok(None);
-    };
-    let id = m.add_document(
-        &NewDocument {
-            name: &job.name,
-            source_lang: opts.source_lang,
-            target_lang: opts.target_lang,
-            source_text: &doc.source_text,
-            target_text: &doc.target_text,
-            source_sentences: &doc.source,
-            target_sentences: &doc.target,
-            beads,
-        },
-        false,
-        &ctx.user,
-    )?;
-    Ok(Some(id))
+    Ok((beads, what))
 }
 
 /// Prints one finished document: a line saying it was stored, or with --no-store its beads
@@ -273,8 +330,16 @@ fn print(
     doc: &Document,
     beads: &[Bead],
     weak: usize,
+    replaced: Option<&str>,
 ) -> Result<()> {
     let out = &mut ctx.out;
+    if let Some(what) = replaced {
+        return out.print(format_args!(
+            "re-aligned '{}': {what}: {} units ({weak} with a score under 0.5)\n",
+            job.name,
+            beads.len()
+        ));
+    }
     if !opts.no_store {
         return out.print(format_args!(
             "stored '{}': {} units ({weak} with a score under 0.5)\n",

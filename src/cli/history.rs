@@ -22,8 +22,9 @@ pub struct Args {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..), value_name = "N")]
     limit: Option<u64>,
     /// Print a JSON array of changes: {"id", "kind", "document", "documents", "summary", "user",
-    /// "at", "undoes", "undone_by", "before", "after", "document_change"}; before and after are
-    /// the touched unit rows, document_change what an align did to the document's texts
+    /// "at", "undoes", "undone_by", "before", "after", "document_change", "import"?}; before and
+    /// after are the touched unit rows, document_change what an align did to the document's
+    /// texts, import (for an import only) the range of unit ids it stored and its documents
     #[arg(long)]
     json: bool,
 }
@@ -84,6 +85,26 @@ pub(crate) fn print_change(ctx: &mut Context, c: &Change) -> Result<()> {
             before.target_sentences.len(),
             d.after.target_sentences
         ))?;
+    }
+    if let Some(i) = &c.import {
+        ctx.out.line(&format!(
+            "  {} units stored, with ids from #{} to #{}",
+            i.count, i.units[0], i.units[1]
+        ))?;
+        for d in i.documents.iter().take(SHOWN_UNITS) {
+            ctx.out.line(&format!(
+                "  '{}'{}: {} units",
+                super::output::escape(&d.name),
+                if d.created { " (new document)" } else { "" },
+                d.units
+            ))?;
+        }
+        if i.documents.len() > SHOWN_UNITS {
+            ctx.out.line(&format!(
+                "  … and {} more documents",
+                i.documents.len() - SHOWN_UNITS
+            ))?;
+        }
     }
     let mut ids: Vec<i64> = Vec::new();
     let mut seen = std::collections::HashSet::new();

@@ -17,7 +17,8 @@ use crate::store::ImportOptions;
 /// notes are kept and its inline markup too, while matching and search see the plain text. A
 /// unit without one of the two languages is skipped and counted. Pairs the memory already has
 /// are skipped and counted too. The import is one transaction: a malformed file stops it with
-/// the line and column of the problem, and nothing is imported.
+/// the line and column of the problem, and nothing is imported. It is one change in the
+/// history (import): 'bitext undo' removes the pairs it stored and the documents it created.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The file to import (.tmx, .json, .jsonl)
@@ -39,7 +40,7 @@ pub struct Args {
     #[arg(long)]
     keep_duplicates: bool,
     /// Print the summary as JSON: {"file", "format", "imported", "duplicates", "skipped",
-    /// "renumbered", "created_documents"}
+    /// "renumbered", "created_documents", "change"}
     #[arg(long)]
     json: bool,
 }
@@ -89,10 +90,14 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
 fn print_summary(ctx: &mut Context, s: &ImportSummary, options: &ImportOptions) -> Result<()> {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     ctx.out.line(&format!(
-        "imported {} from {} into {}",
+        "imported {} from {} into {}{}",
         plural(s.imported, "pair", "pairs"),
         escape(&s.file),
-        escape(&ctx.db.display().to_string())
+        escape(&ctx.db.display().to_string()),
+        match s.change {
+            Some(id) => format!(" (change {id}; 'bitext undo' takes it back)"),
+            None => String::new(),
+        }
     ))?;
     if s.duplicates > 0 {
         ctx.out.line(&format!(

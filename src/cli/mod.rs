@@ -19,6 +19,7 @@ mod lookup;
 mod merge;
 mod r#move;
 pub mod output;
+mod realign;
 mod report;
 mod segment;
 mod serve;
@@ -79,6 +80,7 @@ pub struct Global {
 pub enum Command {
     Segment(segment::Args),
     Align(align::Args),
+    Realign(realign::Args),
     List(list::Args),
     Show(show::Args),
     Eval(eval::Args),
@@ -145,6 +147,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Segment(a) => segment::run(a, &mut ctx),
         Command::Align(a) => align::run(a, &mut ctx),
+        Command::Realign(a) => realign::run(a, &mut ctx),
         Command::List(a) => list::run(a, &mut ctx),
         Command::Show(a) => show::run(a, &mut ctx),
         Command::Eval(a) => eval::run(a, &mut ctx),

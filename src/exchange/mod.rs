@@ -101,6 +101,9 @@ pub struct ImportSummary {
     pub renumbered: u64,
     /// Documents created by the import.
     pub created_documents: Vec<String>,
+    /// The `import` change of the history, which `bitext undo` reverts (none when nothing was
+    /// stored).
+    pub change: Option<i64>,
 }
 
 /// Imports `path` into `memory` in one transaction. `format` defaults to the one the file's
@@ -145,6 +148,7 @@ pub fn import(
         skipped,
         renumbered: report.renumbered,
         created_documents: report.created_documents,
+        change: report.change,
     })
 }
 

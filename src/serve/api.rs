@@ -957,9 +957,35 @@ pub async fn bulk(
     .map(Json)
 }
 
-/// `POST /api/documents/{name}/realign`: re-align around the reviewed pairs.
-pub async fn realign(DocumentName(_name): DocumentName) -> ApiError {
-    ApiError::not_yet("re-aligning around the reviewed pairs", "'bitext realign'")
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealignBody {
+    /// Hold every pair up to and including this unit fixed too ("re-align from here").
+    from: Option<i64>,
+    /// Go on when pairs with review work that is not held fixed would be removed.
+    #[serde(default)]
+    force: bool,
+}
+
+/// `POST /api/documents/{name}/realign` `{"from"?, "force"?}`: re-align the document around its
+/// reviewed, approved and edited pairs, as `bitext realign` does (the same library call);
+/// answers what it did: `change` (null when nothing changed), `fixed`, `kept`, `renumbered`,
+/// `added`, `removed` and the new pairs as `units`.
+pub async fn realign(
+    Extract(state): Extract<Arc<State>>,
+    DocumentName(name): DocumentName,
+    Body(body): Body<RealignBody>,
+) -> Reply<crate::realign::Report> {
+    write(&state, move |memory, user| {
+        let options = crate::realign::Options {
+            from: body.from,
+            force: body.force,
+            ..crate::realign::Options::default()
+        };
+        crate::realign::realign(memory, &name, &options, user).map_err(|e| refused(memory, e))
+    })
+    .await
+    .map(Json)
 }
 
 #[cfg(test)]

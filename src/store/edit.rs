@@ -28,6 +28,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, para
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::exchange::{self, ImportChange};
 use super::index::Side;
 use super::replace::{self, DocumentChange};
 use super::units::{UnitFilter, filter_clause};
@@ -187,7 +188,7 @@ pub enum Direction {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
     pub id: i64,
-    /// `edit`, `split`, `merge`, `move`, `delete`, `align` or `undo`.
+    /// `edit`, `split`, `merge`, `move`, `delete`, `align`, `realign`, `import` or `undo`.
     pub kind: String,
     /// The document the change touched, as it was named then (none when it touched several).
     pub document: Option<String>,
@@ -206,10 +207,14 @@ pub struct Change {
     pub after: Vec<UnitRow>,
     /// For an `align`: what it did to the document itself (created it, or replaced its texts).
     pub document_change: Option<DocumentChange>,
+    /// For an `import`: the units it stored (by id range) and the documents they went into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportChange>,
 }
 
 impl Change {
-    /// The ids of the units this change touched.
+    /// The ids of the units this change touched, as its rows name them (not the units an
+    /// `import` or the `align` that stored a document name by their range).
     pub fn units(&self) -> BTreeSet<i64> {
         self.before
             .iter()
@@ -228,6 +233,9 @@ impl Change {
             .collect();
         if let Some(d) = &self.document_change {
             ids.insert(d.document);
+        }
+        if let Some(i) = &self.import {
+            ids.extend(i.documents.iter().map(|d| d.id));
         }
         ids
     }
@@ -257,7 +265,9 @@ impl Change {
 }
 
 /// The kinds of change that `undo` knows how to revert.
-const UNDOABLE: [&str; 6] = ["edit", "split", "merge", "move", "delete", "align"];
+const UNDOABLE: [&str; 8] = [
+    "edit", "split", "merge", "move", "delete", "align", "realign", "import",
+];
 
 impl Memory {
     /// Changes one unit's texts, status or note; `expected` is the revision the caller read
@@ -426,7 +436,7 @@ impl Memory {
             first.touch(at, user);
             second.touch(at, user);
             let mut new = vec![first, second];
-            rescore(tx, old.document_id(), &mut new)?;
+            rescore(tx, old.document_id(), std::slice::from_ref(&old), &mut new)?;
             Ok(Plan::units(
                 "split",
                 format!(
@@ -524,11 +534,12 @@ impl Memory {
             );
             merged.touch(at, user);
             let mut new = vec![merged];
-            rescore(tx, doc.id, &mut new)?;
+            let old = vec![first, second];
+            rescore(tx, doc.id, &old, &mut new)?;
             Ok(Plan::units(
                 "merge",
-                format!("merge #{} and #{} into #{}", first.id(), second.id(), first.id()),
-                vec![first, second],
+                format!("merge #{} and #{} into #{}", old[0].id(), old[1].id(), old[0].id()),
+                old,
                 new,
             ))
         })
@@ -637,7 +648,7 @@ impl Memory {
             if emptied {
                 summary.push_str(&format!(" (#{unit}, left empty, is removed)"));
             }
-            rescore(tx, doc.id, &mut new)?;
+            rescore(tx, doc.id, &old, &mut new)?;
             Ok(Plan::units("move", summary, old, new))
         })
     }
@@ -718,6 +729,9 @@ impl Memory {
         if let Some(d) = &target.document_change {
             replace::undo_document(&tx, d)?;
         }
+        if let Some(i) = &target.import {
+            exchange::undo_import(&tx, i)?;
+        }
         let after = read_rows(&tx, &ids)?;
         let at = now();
         let id = record(
@@ -729,6 +743,7 @@ impl Memory {
                 before: &target.after,
                 after: &after,
                 document_change: None,
+                import: None,
                 user,
                 at: &at,
                 undoes: Some(target.id),
@@ -861,6 +876,7 @@ pub(super) fn write_plan(
             before: &plan.old,
             after: &after,
             document_change: plan.document_change.as_ref(),
+            import: None,
             user,
             at,
             undoes: None,
@@ -869,14 +885,120 @@ pub(super) fn write_plan(
     Ok(Some(read_change(tx, id)?.ok_or(Error::UnknownChange(id))?))
 }
 
-/// The one place where units that split, merge and move reshaped get their score. Today they
-/// get none: the aligner's score was for the pair as it was. The lead plugs the document's
-/// models in here (A2's rescoring), so that reshaped pairs get a fresh score.
-fn rescore(_tx: &Transaction, _document: i64, rows: &mut [UnitRow]) -> Result<()> {
-    for row in rows {
-        row.set("score", Value::Null);
+/// The one place where units that split, merge and move reshaped get their score: the
+/// posterior of each reshaped pair in the document's alignment as it will be after the change,
+/// with the document's models ([`crate::align::constrained::Rescorer`]: its length model, and a
+/// word model trained on its confident pairs nearest the reshaped ones). `old` are the rows the
+/// change replaces, `rows` what they become. A pair of a document without its texts, or of one
+/// whose units do not cover its sentences (units imported into it), gets no score.
+fn rescore(tx: &Transaction, document: i64, old: &[UnitRow], rows: &mut [UnitRow]) -> Result<()> {
+    let scores = reshaped_scores(tx, document, old, rows)?;
+    for (k, row) in rows.iter_mut().enumerate() {
+        let score = scores
+            .as_ref()
+            .and_then(|s| serde_json::Number::from_f64((s[k].clamp(0.0, 1.0) * 1e4).round() / 1e4));
+        row.set("score", score.map_or(Value::Null, Value::Number));
     }
     Ok(())
+}
+
+/// The scores of `rows` (see [`rescore`]); `None` when they cannot be computed.
+fn reshaped_scores(
+    tx: &Transaction,
+    document: i64,
+    old: &[UnitRow],
+    rows: &[UnitRow],
+) -> Result<Option<Vec<f64>>> {
+    use crate::align::constrained::Rescorer;
+    use crate::align::{Bead, Config, Training};
+
+    let doc = EditedDocument::read(tx, document)?;
+    if doc.source_text.is_none() || doc.target_text.is_none() {
+        return Ok(None);
+    }
+    let (Ok(source_lang), Ok(target_lang)) =
+        (Lang::parse(&doc.source_lang), Lang::parse(&doc.target_lang))
+    else {
+        return Ok(None);
+    };
+    let sentences = |side: Side| -> Result<Vec<String>> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT text FROM segments WHERE document_id = ?1 AND side = ?2 ORDER BY position",
+        )?;
+        let texts = stmt
+            .query_map(params![document, side.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(texts)
+    };
+    let source = sentences(Side::Source)?;
+    let target = sentences(Side::Target)?;
+    // the document's alignment after the change: its other units, and the reshaped rows
+    let replaced: HashSet<i64> = old.iter().map(UnitRow::id).collect();
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, source_start, source_end, target_start, target_end, score, status
+         FROM units WHERE document_id = ?1",
+    )?;
+    let mut beads: Vec<(Bead, Option<usize>)> = Vec::new();
+    let others = stmt.query_map([document], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            [r.get::<_, Option<i64>>(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
+            r.get::<_, Option<f64>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    for row in others {
+        let (id, bounds, score, status) = row?;
+        if replaced.contains(&id) {
+            continue;
+        }
+        let [Some(a), Some(b), Some(c), Some(d)] = bounds else {
+            return Ok(None);
+        };
+        // pairs a reviewer passed count as sure for the length model, as when re-aligning
+        let sure = status == Status::Reviewed.as_str() || status == Status::Approved.as_str();
+        beads.push((
+            Bead {
+                source: a as usize..b as usize,
+                target: c as usize..d as usize,
+                score: if sure { 1.0 } else { score.unwrap_or(0.0) },
+            },
+            None,
+        ));
+    }
+    for (k, row) in rows.iter().enumerate() {
+        let (Some(source), Some(target)) = (row.range(Side::Source), row.range(Side::Target))
+        else {
+            return Ok(None);
+        };
+        // a pair just made by an edit is not yet evidence for the models
+        beads.push((
+            Bead {
+                source,
+                target,
+                score: 0.0,
+            },
+            Some(k),
+        ));
+    }
+    // in a covering alignment each bead starts after the one before it on both sides
+    beads.sort_by_key(|(b, _)| (b.source.start, b.target.start));
+    let which: Vec<usize> = (0..rows.len())
+        .map(|k| beads.iter().position(|(_, r)| *r == Some(k)).unwrap_or(0))
+        .collect();
+    let beads: Vec<Bead> = beads.into_iter().map(|(b, _)| b).collect();
+    let source: Vec<&str> = source.iter().map(String::as_str).collect();
+    let target: Vec<&str> = target.iter().map(String::as_str).collect();
+    let config = Config {
+        source_lang,
+        target_lang,
+        ..Config::default()
+    };
+    let training = Training::default();
+    let Ok(rescorer) = Rescorer::new(&source, &target, &beads, &training, &config) else {
+        return Ok(None);
+    };
+    Ok(rescorer.scores(&beads, &which).ok())
 }
 
 /// Which rows a change replaces with which.
@@ -1410,16 +1532,26 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
     }
     let mine = target.units();
     let documents = target.document_ids();
+    let imported = target.import.as_ref().map(|i| i.units);
     let mut stmt = tx.prepare(&format!("{CHANGE_QUERY} WHERE c.id > ?1 ORDER BY c.id"))?;
     let later = stmt
         .query_map([id], change_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for l in later.iter().filter(|l| l.in_effect()) {
-        if let Some(unit) = l.units().intersection(&mine).next() {
+        let again = l
+            .units()
+            .into_iter()
+            .find(|u| mine.contains(u) || imported.is_some_and(|[a, b]| (a..=b).contains(u)));
+        if let Some(unit) = again {
             return Err(Error::invalid(format!(
                 "cannot undo change {id}: unit {unit} was changed again by change {} ({}); undo that first",
                 l.id, l.kind
             )));
+        }
+        if imported.is_some() {
+            // an import moved no unit of the documents it added units to: only the changes
+            // of its own units stand in the way
+            continue;
         }
         for &document in l.document_ids().intersection(&documents) {
             if l.moves_units(document) || target.moves_units(document) {
@@ -1456,6 +1588,9 @@ fn check_undoable(tx: &Transaction, target: &Change) -> Result<()> {
     }
     if let Some(d) = &target.document_change {
         replace::check_document_undoable(tx, d, id)?;
+    }
+    if let Some(i) = &target.import {
+        exchange::check_import_undoable(tx, i, id)?;
     }
     Ok(())
 }
@@ -1565,12 +1700,13 @@ struct Record<'a> {
     before: &'a [UnitRow],
     after: &'a [UnitRow],
     document_change: Option<&'a DocumentChange>,
+    import: Option<&'a ImportChange>,
     user: &'a str,
     at: &'a str,
     undoes: Option<i64>,
 }
 
-fn record(tx: &Transaction, r: &Record) -> Result<i64> {
+fn record(tx: &rusqlite::Connection, r: &Record) -> Result<i64> {
     let (document_id, document) = match r.documents {
         [(id, name)] => (Some(*id), Some(name.as_str())),
         _ => (None, None),
@@ -1580,10 +1716,14 @@ fn record(tx: &Transaction, r: &Record) -> Result<i64> {
         Some(d) => Some(json(d)?),
         None => None,
     };
+    let import = match r.import {
+        Some(i) => Some(json(i)?),
+        None => None,
+    };
     tx.execute(
         "INSERT INTO changes (kind, document_id, document, document_names, summary, before,
-            after, document_change, user, at, undoes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            after, document_change, user, at, undoes, import)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             r.kind,
             document_id,
@@ -1595,10 +1735,40 @@ fn record(tx: &Transaction, r: &Record) -> Result<i64> {
             document_change,
             r.user,
             r.at,
-            r.undoes
+            r.undoes,
+            import
         ],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Records an import as one `import` change (inside the import's transaction); returns its id.
+pub(super) fn record_import(
+    tx: &rusqlite::Connection,
+    import: &ImportChange,
+    user: &str,
+    at: &str,
+) -> Result<i64> {
+    let documents: Vec<(i64, String)> = import
+        .documents
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    record(
+        tx,
+        &Record {
+            kind: "import",
+            summary: &exchange::import_summary(import),
+            documents: &documents,
+            before: &[],
+            after: &[],
+            document_change: None,
+            import: Some(import),
+            user,
+            at,
+            undoes: None,
+        },
+    )
 }
 
 /// A value of a change row as JSON text.
@@ -1607,7 +1777,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 }
 
 const CHANGE_QUERY: &str = "SELECT c.id, c.kind, c.document, c.document_names, c.summary, c.user,
-    c.at, c.undoes, c.undone_by, c.before, c.after, c.document_change FROM changes c";
+    c.at, c.undoes, c.undone_by, c.before, c.after, c.document_change, c.import FROM changes c";
 
 fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
     // a history row that does not parse is an error, never an empty change that undo would apply
@@ -1625,6 +1795,7 @@ fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
         })
     }
     let has_document_change = r.get_ref(11)? != ValueRef::Null;
+    let has_import = r.get_ref(12)? != ValueRef::Null;
     Ok(Change {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -1639,6 +1810,11 @@ fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
         after: parse(r, 10)?,
         document_change: if has_document_change {
             Some(parse(r, 11)?)
+        } else {
+            None
+        },
+        import: if has_import {
+            Some(parse(r, 12)?)
         } else {
             None
         },

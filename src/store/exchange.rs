@@ -86,6 +86,33 @@ pub struct ImportReport {
     pub renumbered: u64,
     /// Documents the import created, in the order it created them.
     pub created_documents: Vec<String>,
+    /// The `import` change recorded in the history (none when nothing was stored).
+    pub change: Option<i64>,
+}
+
+/// What an `import` change stored, as the history keeps it: the units by the range of their
+/// ids (the history does not copy them), and the documents they went into. Undoing the import
+/// removes exactly these units, and the documents it created.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportChange {
+    /// The first and last id the import gave out: every unit with an id in this range when the
+    /// import ended is one it stored (ids are never reused).
+    pub units: [i64; 2],
+    /// How many units it stored.
+    pub count: u64,
+    /// The documents it stored units into, in the order it first did.
+    pub documents: Vec<ImportedDocument>,
+}
+
+/// A document an import stored units into.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportedDocument {
+    pub id: i64,
+    pub name: String,
+    /// The import created the document (undoing it removes the document).
+    pub created: bool,
+    /// Units the import stored in it.
+    pub units: u64,
 }
 
 /// A document receiving units during an import.
@@ -102,6 +129,12 @@ struct DocumentState {
     /// Where the last imported unit's sentence ranges ended (for empty ranges).
     source_end: usize,
     target_end: usize,
+    /// The import created the document.
+    created: bool,
+    /// Units the import stored in it.
+    stored: u64,
+    /// When the import first stored a unit in it (documents are recorded in that order).
+    order: usize,
 }
 
 /// Receives the units of an import, inside its transaction.
@@ -320,6 +353,7 @@ fn import_in_transaction(
         let mut sink = ImportSink::new(&tx, options, ahead)?;
         feed(&mut sink)?;
         sink.finish()?;
+        sink.record()?;
         Ok::<_, Error>(sink.report)
         // the sink, and with it the sender, is dropped here: the worker's loop ends
     })?;
@@ -502,6 +536,7 @@ impl<'t> ImportSink<'t> {
         let source_range = place(&unit.source_range, &mut doc.source_end);
         let target_range = place(&unit.target_range, &mut doc.target_end);
         let document_id = doc.id;
+        doc.stored += 1;
 
         let created = unit.created.as_deref().unwrap_or(&self.now);
         let created_by = unit.created_by.as_deref().unwrap_or(&self.options.user);
@@ -621,13 +656,17 @@ impl<'t> ImportSink<'t> {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
+        let created = found.is_none();
         let (id, source_lang, target_lang, next_position) = match found {
             Some(row) => row,
             None => {
+                // an id no document had, even one the history names and an undo removed
                 self.tx.execute(
-                    "INSERT INTO documents (name, source_lang, target_lang, source_text, target_text,
-                        created, created_by)
-                     VALUES (?1, ?2, ?3, NULL, NULL, ?4, ?5)",
+                    "INSERT INTO documents (id, name, source_lang, target_lang, source_text,
+                        target_text, created, created_by)
+                     VALUES (max(coalesce((SELECT max(id) FROM documents), 0),
+                                 coalesce((SELECT max(document_id) FROM changes), 0)) + 1,
+                             ?1, ?2, ?3, NULL, NULL, ?4, ?5)",
                     params![
                         name,
                         source.code(),
@@ -654,8 +693,131 @@ impl<'t> ImportSink<'t> {
             positions: Positions::default(),
             source_end: 0,
             target_end: 0,
+            created,
+            stored: 0,
+            order: self.documents.len(),
         })
     }
+
+    /// Records the import as one `import` change of the history (nothing when it stored no
+    /// unit): the range of ids it gave out and the documents it stored units into.
+    fn record(&mut self) -> Result<()> {
+        if self.report.imported == 0 {
+            return Ok(());
+        }
+        // two seeks on the ids (min and max together would read every new row)
+        let first: i64 = self.tx.query_row(
+            "SELECT id FROM units WHERE id > ?1 ORDER BY id LIMIT 1",
+            [self.used_ids],
+            |r| r.get(0),
+        )?;
+        let last: i64 = self
+            .tx
+            .query_row("SELECT max(id) FROM units", [], |r| r.get(0))?;
+        let mut documents: Vec<(&String, &DocumentState)> = self
+            .documents
+            .iter()
+            .filter(|(_, d)| d.stored > 0)
+            .collect();
+        documents.sort_by_key(|(_, d)| d.order);
+        let import = ImportChange {
+            units: [first, last],
+            count: self.report.imported,
+            documents: documents
+                .iter()
+                .map(|(name, d)| ImportedDocument {
+                    id: d.id,
+                    name: name.to_string(),
+                    created: d.created,
+                    units: d.stored,
+                })
+                .collect(),
+        };
+        let id = super::edit::record_import(self.tx, &import, &self.options.user, &self.now)?;
+        self.report.change = Some(id);
+        Ok(())
+    }
+}
+
+/// The summary line of an import in the history.
+pub(super) fn import_summary(import: &ImportChange) -> String {
+    let pairs = match import.count {
+        1 => "1 pair".to_string(),
+        n => format!("{n} pairs"),
+    };
+    let new = import.documents.iter().filter(|d| d.created).count();
+    match import.documents.as_slice() {
+        [one] => format!(
+            "import {pairs} into '{}'{}",
+            excerpt(&one.name),
+            if one.created { " (a new document)" } else { "" }
+        ),
+        many => {
+            let mut names: Vec<String> = many
+                .iter()
+                .take(3)
+                .map(|d| format!("'{}'", excerpt(&d.name)))
+                .collect();
+            if many.len() > 3 {
+                names.push(format!("{} more", many.len() - 3));
+            }
+            format!(
+                "import {pairs} into {} documents ({}; {new} new)",
+                many.len(),
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// Refuses to undo an import whose units or documents are no longer as it left them.
+pub(super) fn check_import_undoable(
+    tx: &rusqlite::Transaction,
+    import: &ImportChange,
+    change: i64,
+) -> Result<()> {
+    let [first, last] = import.units;
+    let count: i64 = tx.query_row(
+        "SELECT count(*) FROM units WHERE id BETWEEN ?1 AND ?2",
+        [first, last],
+        |r| r.get(0),
+    )?;
+    if count as u64 != import.count {
+        return Err(Error::invalid(format!(
+            "cannot undo change {change}: {count} of the {} units it imported are left",
+            import.count
+        )));
+    }
+    for d in import.documents.iter().filter(|d| d.created) {
+        let (all, ours): (i64, i64) = tx.query_row(
+            "SELECT count(*), count(*) FILTER (WHERE id BETWEEN ?2 AND ?3) FROM units
+             WHERE document_id = ?1",
+            params![d.id, first, last],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if all != ours {
+            return Err(Error::invalid(format!(
+                "cannot undo change {change}: document '{}', which it created, now holds {} other units (imported or aligned into it later); undo that first",
+                excerpt(&d.name),
+                all - ours
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Undoes an import: removes the units it stored and the documents it created.
+pub(super) fn undo_import(tx: &rusqlite::Transaction, import: &ImportChange) -> Result<()> {
+    let [first, last] = import.units;
+    tx.execute(
+        "DELETE FROM units WHERE id BETWEEN ?1 AND ?2",
+        [first, last],
+    )?;
+    for d in import.documents.iter().filter(|d| d.created) {
+        tx.execute("DELETE FROM segments WHERE document_id = ?1", [d.id])?;
+        tx.execute("DELETE FROM documents WHERE id = ?1", [d.id])?;
+    }
+    Ok(())
 }
 
 /// A set of positions kept as sorted, disjoint runs: the positions of an export (0, 1, 2, …)
@@ -922,6 +1084,56 @@ mod tests {
         let (a, b) = (vocabulary(&imported), vocabulary(&plain));
         assert!(a.len() > 1000, "{}", a.len());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_import_is_one_change_and_its_undo_gives_back_the_units_and_the_index() {
+        let mut m = Memory::open_in_memory().unwrap();
+        m.import_units(&options(), |sink| {
+            sink.add(ImportUnit {
+                document: Some("kept".into()),
+                ..pair("قال توقاييف", "Tokayev said")
+            })
+            .map(|_| ())
+        })
+        .unwrap();
+        let (units, index) = (m.units(&UnitFilter::default()).unwrap(), vocabulary(&m));
+        let report = m
+            .import_units(&options(), |sink| {
+                for k in 0..BATCH + 5 {
+                    sink.add(ImportUnit {
+                        id: (k == 3).then_some(1_000_000),
+                        document: Some(if k % 2 == 0 { "kept" } else { "new" }.into()),
+                        ..pair(&format!("الحكومة {k}"), &format!("the government {k}"))
+                    })?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let change = m.change(report.change.unwrap()).unwrap();
+        assert_eq!(change.kind, "import");
+        assert!(change.before.is_empty() && change.after.is_empty());
+        let import = change.import.unwrap();
+        assert_eq!(import.count as usize, BATCH + 5);
+        // the file's id is written first and the others follow it
+        assert_eq!(import.units, [1_000_000, 1_000_000 + BATCH as i64 + 4]);
+        let names: Vec<(&str, bool)> = import
+            .documents
+            .iter()
+            .map(|d| (d.name.as_str(), d.created))
+            .collect();
+        assert_eq!(names, [("kept", false), ("new", true)]);
+        assert_eq!(
+            change.summary,
+            format!(
+                "import {} pairs into 2 documents ('kept', 'new'; 1 new)",
+                BATCH + 5
+            )
+        );
+        m.undo(None, "someone").unwrap();
+        assert_eq!(m.units(&UnitFilter::default()).unwrap(), units);
+        assert_eq!(vocabulary(&m), index);
+        assert_eq!(m.documents().unwrap().len(), 1);
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_index_numbers_stems.sql",
         include_str!("../../migrations/0006_index_numbers_stems.sql"),
     ),
+    (
+        7,
+        "0007_import_history.sql",
+        include_str!("../../migrations/0007_import_history.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

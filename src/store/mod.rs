@@ -26,12 +26,13 @@ use crate::segment::Span;
 
 pub use edit::{BulkReport, Change, Direction, Selection, UnitEdit, UnitRef, UnitRow};
 pub use exchange::{
-    ExportSummary, ExportUnit, ImportOptions, ImportReport, ImportSink, ImportUnit, MAX_NAME_BYTES,
-    MAX_NUMBER, MAX_TEXT_BYTES, too_long,
+    ExportSummary, ExportUnit, ImportChange, ImportOptions, ImportReport, ImportSink, ImportUnit,
+    ImportedDocument, MAX_NAME_BYTES, MAX_NUMBER, MAX_TEXT_BYTES, too_long,
 };
 pub use index::{Scope, Side};
 pub use replace::{
-    DocumentChange, DocumentState, DocumentSummary, DocumentTexts, Realignment, ReplaceReport,
+    DocumentChange, DocumentState, DocumentSummary, DocumentTexts, Realignment, ReplaceKind,
+    ReplaceOptions, ReplaceReport,
 };
 pub use units::{DocumentCounts, Unit, UnitFilter, UnitSort};
 
@@ -161,6 +162,31 @@ impl Memory {
             .map_err(|e| self.fail(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.fail(e))
+    }
+
+    /// The document called `name`.
+    pub fn document(&self, name: &str) -> Result<DocumentInfo> {
+        self.conn
+            .query_row(
+                "SELECT d.id, d.name, d.source_lang, d.target_lang,
+                        (SELECT count(*) FROM units u WHERE u.document_id = d.id), d.created, d.created_by
+                 FROM documents d WHERE d.name = ?1",
+                [name],
+                |r| {
+                    Ok(DocumentInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        source_lang: r.get(2)?,
+                        target_lang: r.get(3)?,
+                        units: r.get(4)?,
+                        created: r.get(5)?,
+                        created_by: r.get(6)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?
+            .ok_or_else(|| Error::UnknownDocument(name.to_string()))
     }
 
     /// The id of the document called `name`.

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::edit::{Change, Plan, UnitRow, check_order, read_rows, write_plan};
+use super::edit::{Change, Plan, UnitRef, UnitRow, check_order, read_rows, write_plan};
 use super::index::Side;
 use super::{Memory, NewDocument, Status, db_error, now};
 use crate::Lang;
@@ -55,6 +55,39 @@ pub struct Realignment<'a> {
     pub texts: Option<DocumentTexts<'a>>,
     /// The new alignment: beads over the sentences, in order, covering every sentence.
     pub beads: &'a [Bead],
+}
+
+/// What a replacement is recorded as in the history.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReplaceKind {
+    /// `align`: a new alignment the aligner made of the whole document (`align --replace`).
+    #[default]
+    Align,
+    /// `realign`: the document re-aligned around the pairs a reviewer confirmed
+    /// ([`crate::realign`]).
+    Realign,
+}
+
+impl ReplaceKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReplaceKind::Align => "align",
+            ReplaceKind::Realign => "realign",
+        }
+    }
+}
+
+/// How a new alignment replaces the stored one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReplaceOptions<'a> {
+    /// Remove units that carry review work too (without it, such a replacement is refused).
+    pub force: bool,
+    /// The kind of change recorded.
+    pub kind: ReplaceKind,
+    /// The document's units as the caller read them, in order, each with the revision read:
+    /// the replacement is refused, changing nothing, when the document no longer has exactly
+    /// these units at these revisions (someone changed it while the new alignment was made).
+    pub expected: Option<&'a [UnitRef]>,
 }
 
 /// What a replacement did.
@@ -286,6 +319,25 @@ impl Memory {
         force: bool,
         user: &str,
     ) -> Result<ReplaceReport> {
+        self.replace_alignment_with(
+            r,
+            &ReplaceOptions {
+                force,
+                ..ReplaceOptions::default()
+            },
+            user,
+        )
+    }
+
+    /// [`Memory::replace_alignment`] with its options: recorded as `options.kind`, and refused
+    /// when the document's units are no longer those `options.expected` names.
+    pub fn replace_alignment_with(
+        &mut self,
+        r: &Realignment,
+        options: &ReplaceOptions,
+        user: &str,
+    ) -> Result<ReplaceReport> {
+        let force = options.force;
         let path = self.path.clone();
         let fail = |e| db_error(&path, e);
         let tx = self
@@ -316,6 +368,9 @@ impl Memory {
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let old_rows = read_rows(&tx, &old_ids)?;
+        if let Some(expected) = options.expected {
+            check_expected(r.document, &old_rows, expected)?;
+        }
         let matches = if unchanged {
             let old: Vec<_> = old_rows
                 .iter()
@@ -410,10 +465,16 @@ impl Memory {
             write_state(&tx, id, &new_state)?;
         }
         let plan = Plan {
-            kind: "align",
+            kind: options.kind.as_str(),
             summary: format!(
-                "align '{}' again: {} kept{}, {} new, {} removed",
+                "{} '{}'{}: {} kept{}, {} new, {} removed",
+                options.kind.as_str(),
                 r.document,
+                if options.kind == ReplaceKind::Align {
+                    " again"
+                } else {
+                    ""
+                },
                 matches.len(),
                 if renumbered > 0 {
                     format!(" ({renumbered} renumbered)")
@@ -455,6 +516,31 @@ impl Memory {
         report.change = change;
         Ok(report)
     }
+}
+
+/// Refuses a replacement made from units that are no longer the document's.
+fn check_expected(document: &str, rows: &[UnitRow], expected: &[UnitRef]) -> Result<()> {
+    if !rows
+        .iter()
+        .map(UnitRow::id)
+        .eq(expected.iter().map(|e| e.id))
+    {
+        return Err(Error::invalid(format!(
+            "the pairs of '{document}' changed while it was being re-aligned (pairs were added, removed or moved); run it again"
+        )));
+    }
+    for (row, e) in rows.iter().zip(expected) {
+        if let Some(revision) = e.revision
+            && revision != row.revision()
+        {
+            return Err(Error::Stale {
+                unit: e.id,
+                expected: revision,
+                current: row.revision(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// What review work some units carry: how many units, and of which kinds.
