@@ -241,8 +241,11 @@ function qaLine(qa) {
   if (qa.error) text = 'QA check failed: ' + qa.error;
   else if (!qa.checked_at) text = 'QA check of the memory running…';
   else text = 'QA findings as checked at ' + qa.checked_at + (qa.current ? '' : ' (the memory changed since: checking again…)');
-  return el('p', { class: 'quiet qa-line', id: 'qa-line' }, text,
-    ...(qa.notes || []).map((n) => el('span', { class: 'qa-note', text: ' · ' + n })));
+  const notes = qa.notes || [];
+  if (!notes.length) return el('p', { class: 'quiet qa-line', id: 'qa-line', text });
+  return el('details', { class: 'quiet qa-line', id: 'qa-line' },
+    el('summary', { text: text + ' · ' + notes.length + (notes.length === 1 ? ' note' : ' notes') }),
+    el('ul', {}, ...notes.map((n) => el('li', { class: 'qa-note', text: n }))));
 }
 
 /// Waits (one wait at a time) until the QA check is of the memory as it now is, then runs
