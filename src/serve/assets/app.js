@@ -440,7 +440,7 @@ function pairRows(u, i) {
     u.note ? el('bdi', { class: 'note', dir: 'auto', text: u.note }) : null);
   const cell = (c) => el('td', { class: 'text ' + c.side, dir: dirOf(c.lang), lang: c.lang }, markedBlock(u[c.side], c.lang, u.findings, c.side));
   const selected = i === state.selected ? ' selected' : '';
-  const row = el('tr', { class: 'pair' + selected + (sev ? ' flagged ' + sev : ''), 'data-id': u.id, 'data-index': i },
+  const row = el('tr', { class: 'pair' + selected + (sev ? ' flagged has-findings ' + sev : ''), 'data-id': u.id, 'data-index': i },
     meta, cell(left), cell(right));
   const rows = [row];
   if (u.findings && u.findings.length) {
