@@ -441,8 +441,10 @@ pub struct UnitPage {
 
 /// What a selection took.
 struct Selected {
-    /// One page (or all, for a bulk change).
+    /// One page (none for a bulk change).
     units: Vec<Unit>,
+    /// Every pair taken, as its id and revision (for a bulk change).
+    refs: Vec<UnitRef>,
     /// How many pairs the selection takes in all.
     total: usize,
     more: bool,
@@ -507,61 +509,110 @@ fn select(
         }
         let units = memory.units(&filter)?;
         let more = !all && offset + units.len() < total;
+        let refs = if all {
+            units
+                .iter()
+                .map(|u| UnitRef {
+                    id: u.id,
+                    revision: Some(u.revision),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         return Ok(Selected {
-            units,
+            units: if all { Vec::new() } else { units },
+            refs,
             total,
             more,
             with_findings: 0,
             unchecked: 0,
         });
     }
-    // one pass over the document: pairs with an error finding (for errors first), the others
-    // (only as many as the page can need), and how many were left out
-    let wanted = if all { usize::MAX } else { offset + limit };
-    let (mut first, mut rest) = (Vec::new(), Vec::new());
-    let (mut beyond, mut with_findings, mut unchecked) = (0, 0, 0);
-    memory.for_each_unit(&filter, |u| {
-        if found.as_ref().is_some_and(|f| !f.contains(&u.id)) {
-            return Ok(());
-        }
-        let findings = checked.and_then(|c| c.of(u.id, u.revision));
-        match (selection.flagged, findings) {
-            (Some(_), None) => {
-                unchecked += 1;
+    // one pass over the document in document order (the store's index: no sort in SQL),
+    // keeping what orders and pages the pairs; the page's units are read again by id, in the
+    // same read transaction
+    filter.sort = UnitSort::Position;
+    struct Key {
+        id: i64,
+        revision: i64,
+        score: Option<f64>,
+        error: bool,
+    }
+    memory.read_snapshot(|| {
+        let mut keys = Vec::new();
+        let (mut with_findings, mut unchecked) = (0, 0);
+        memory.for_each_unit(&filter, |u| {
+            if found.as_ref().is_some_and(|f| !f.contains(&u.id)) {
                 return Ok(());
             }
-            (Some(true), Some([])) => return Ok(()),
-            (Some(false), Some(f)) if !f.is_empty() => {
-                with_findings += 1;
-                return Ok(());
+            let findings = checked.and_then(|c| c.of(u.id, u.revision));
+            match (selection.flagged, findings) {
+                (Some(_), None) => {
+                    unchecked += 1;
+                    return Ok(());
+                }
+                (Some(true), Some([])) => return Ok(()),
+                (Some(false), Some(f)) if !f.is_empty() => {
+                    with_findings += 1;
+                    return Ok(());
+                }
+                _ => {}
             }
-            _ => {}
+            keys.push(Key {
+                id: u.id,
+                revision: u.revision,
+                score: u.score,
+                error: findings.is_some_and(|f| f.iter().any(|f| f.severity == Severity::Error)),
+            });
+            Ok(())
+        })?;
+        if attention {
+            // as the store's attention order (lowest score first, unscored last, then document
+            // order: the sort is stable), pairs with an error finding before the others
+            keys.sort_by(|a, b| {
+                (errors_first && b.error)
+                    .cmp(&(errors_first && a.error))
+                    .then(a.score.is_none().cmp(&b.score.is_none()))
+                    .then(
+                        a.score
+                            .unwrap_or(0.0)
+                            .total_cmp(&b.score.unwrap_or(0.0)),
+                    )
+            });
         }
-        let error = findings.is_some_and(|f| f.iter().any(|f| f.severity == Severity::Error));
-        if errors_first && error {
-            first.push(u);
-        } else if rest.len() < wanted {
-            rest.push(u);
-        } else {
-            beyond += 1;
+        let total = keys.len();
+        if all {
+            let refs = keys
+                .iter()
+                .map(|k| UnitRef {
+                    id: k.id,
+                    revision: Some(k.revision),
+                })
+                .collect();
+            return Ok(Selected {
+                units: Vec::new(),
+                refs,
+                total,
+                more: false,
+                with_findings,
+                unchecked,
+            });
         }
-        Ok(())
-    })?;
-    let total = first.len() + rest.len() + beyond;
-    first.extend(rest);
-    let units: Vec<Unit> = if all {
-        first
-    } else {
-        first.into_iter().skip(offset).take(limit).collect()
-    };
-    let more = !all && offset + units.len() < total;
-    Ok(Selected {
-        units,
-        total,
-        more,
-        with_findings,
-        unchecked,
+        let mut units = Vec::new();
+        for k in keys.iter().skip(offset).take(limit) {
+            units.push(memory.unit(k.id)?);
+        }
+        Ok(Selected {
+            more: offset + units.len() < total,
+            units,
+            refs: Vec::new(),
+            total,
+            with_findings,
+            unchecked,
+        })
     })
+    .map_err(ApiError::from)
 }
 
 /// `GET /api/documents/{name}/units?status=&min_score=&max_score=&flagged=&q=&sort=&offset=&limit=`
@@ -1178,14 +1229,7 @@ pub async fn bulk(
     let qa = snapshot(&state, wait).await?;
     write(&state, move |memory, user| {
         let chosen = select(memory, &name, &body.selection, true, &qa)?;
-        let refs = chosen
-            .units
-            .iter()
-            .map(|u| UnitRef {
-                id: u.id,
-                revision: Some(u.revision),
-            })
-            .collect();
+        let refs = chosen.refs;
         let edit = UnitEdit {
             status: Some(body.status),
             ..UnitEdit::default()

@@ -14,8 +14,9 @@
 //! changed since is "not checked yet" (`null`), never shown with findings about a text it no
 //! longer has. Pairs not changed since keep their findings while a new check runs (the
 //! models may move a little when other pairs change; the answer says whether the check is of
-//! the memory as it now is). Requests that select by findings wait a little for a current
-//! check; those that only show them do not wait when the memory is large.
+//! the memory as it now is). Requests that select by findings wait a while for a current
+//! check; those that only show them wait at most half a second after a check began (a small
+//! memory's check ends in that time), so a large memory's pages never wait for it.
 //!
 //! The check thread runs at a lower CPU priority (nice 10), so that on a busy machine the
 //! page's requests go first; between two checks of a memory that keeps changing it rests as
@@ -213,6 +214,8 @@ struct Inner {
     writes: u64,
     /// The server is gone: the thread stops after its check.
     stopped: bool,
+    /// When the running check started.
+    started: Option<Instant>,
 }
 
 /// Runs the checks and keeps the latest.
@@ -269,15 +272,15 @@ impl Checker {
     /// for it as `wait` says.
     pub fn snapshot(self: &Arc<Self>, wait: Wait) -> Snapshot {
         let mut inner = self.lock();
-        let limit = match wait {
-            Wait::No => None,
+        let (limit, quick) = match wait {
+            Wait::No => (None, false),
             Wait::IfQuick(d) => {
                 let quick = inner.latest.as_ref().is_none_or(|c| c.took < QUICK);
-                quick.then_some(d)
+                (quick.then_some(d), true)
             }
-            Wait::Up(d) => Some(d),
+            Wait::Up(d) => (Some(d), false),
         };
-        let deadline = limit.map(|d| Instant::now() + d);
+        let mut deadline = limit.map(|d| Instant::now() + d);
         loop {
             let now = self.version(inner.writes);
             let current = inner.latest.as_ref().is_some_and(|c| c.version == now);
@@ -287,9 +290,17 @@ impl Checker {
                     .name("bitext-check".into())
                     .spawn(move || me.run())
                 {
-                    Ok(_) => inner.running = true,
+                    Ok(_) => {
+                        inner.running = true;
+                        inner.started = Some(Instant::now());
+                    }
                     Err(e) => inner.error = Some(format!("cannot start the QA check: {e}")),
                 }
+            }
+            // a request that only shows findings never waits longer than that after the
+            // check began: a check still running then is not a quick one
+            if let (true, Some(d), Some(started)) = (quick, limit, inner.started) {
+                deadline = deadline.map(|end| end.min(started + d));
             }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             match left {
@@ -316,7 +327,11 @@ impl Checker {
     fn run(self: Arc<Self>) {
         lower_priority();
         loop {
-            let version = self.version(self.lock().writes);
+            let version = {
+                let mut inner = self.lock();
+                inner.started = Some(Instant::now());
+                self.version(inner.writes)
+            };
             let started = Instant::now();
             let result = check(&self.path);
             let took = started.elapsed();

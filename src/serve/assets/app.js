@@ -367,36 +367,41 @@ async function load(fresh, keep) {
   if (state.more && nearEnd()) requestAnimationFrame(() => load(false));
 }
 
-/// When the QA check is not of the memory as it now is (or a pair shown was changed since
-/// it), waits for one and then refreshes the findings of the pairs shown.
+/// When the QA check is not of the memory as it now is, waits for one and then refreshes the
+/// findings of the pairs shown.
 function checkLater() {
-  const stale = (state.qa && !state.qa.current) || state.units.some((u) => u.findings === null);
-  if (stale && state.doc) {
+  if (state.qa && !state.qa.current && state.doc) {
     const doc = state.doc;
     watchQa(() => { if (state.doc === doc) refreshFindings(); });
   }
 }
 
-/// Fetches the pairs shown again (the first 1000) and redraws those whose findings or
-/// revision changed — but not one being edited, and without adding or removing rows.
+/// Fetches the pairs shown again, 1000 at a time, and redraws those whose findings or revision
+/// changed — but not one being edited, and without adding or removing rows.
 async function refreshFindings() {
-  if (!state.doc || !state.units.length) return;
-  const params = selectionParams();
-  params.offset = 0;
-  params.limit = Math.min(1000, state.units.length);
-  let page;
-  try {
-    page = await api('GET', '/documents/' + encodeURIComponent(state.doc.name) + '/units?' + new URLSearchParams(params));
-  } catch (_) { return; }
-  state.qa = page.qa;
-  for (const u of page.units) {
-    const i = state.units.findIndex((x) => x.id === u.id);
-    if (i < 0) continue;
-    const old = state.units[i];
-    if (old.revision === u.revision && JSON.stringify(old.findings) === JSON.stringify(u.findings)) continue;
-    const row = rowAt(i);
-    if (row && row.querySelector('textarea, input')) continue;
-    replaceUnit(u);
+  const doc = state.doc;
+  if (!doc || !state.units.length) return;
+  const shown = state.units.length;
+  const index = new Map(state.units.map((u, i) => [u.id, i]));
+  for (let offset = 0; offset < shown; offset += 1000) {
+    const params = selectionParams();
+    params.offset = offset;
+    params.limit = Math.min(1000, shown - offset);
+    let page;
+    try {
+      page = await api('GET', '/documents/' + encodeURIComponent(doc.name) + '/units?' + new URLSearchParams(params));
+    } catch (_) { return; }
+    if (state.doc !== doc) return;
+    state.qa = page.qa;
+    for (const u of page.units) {
+      const i = index.get(u.id);
+      if (i === undefined || !state.units[i] || state.units[i].id !== u.id) continue;
+      const old = state.units[i];
+      if (old.revision === u.revision && JSON.stringify(old.findings) === JSON.stringify(u.findings)) continue;
+      const row = rowAt(i);
+      if (row && row.querySelector('textarea, input')) continue;
+      replaceUnit(u);
+    }
   }
   showQaState();
   checkLater();
@@ -431,7 +436,8 @@ function pairRows(u, i) {
   const source = columns().find((c) => c.side === 'source');
   const target = columns().find((c) => c.side === 'target');
   const sev = worst(u.findings);
-  const unchecked = u.findings === null;
+  // a pair changed since the latest check (before the first check ends, the QA line says so)
+  const unchecked = u.findings === null && !!(state.qa && state.qa.checked_at);
   const meta = el('td', { class: 'meta' },
     el('div', {}, el('span', { class: 'id', text: '#' + u.id }), ' ',
       el('span', { class: 'sentences', title: 'sentence numbers (' + source.lang + ' → ' + target.lang + '), from 0', text: rangeLabel(u.source_sentences) + ' → ' + rangeLabel(u.target_sentences) })),
@@ -617,6 +623,8 @@ async function change(method, path, body, after) {
     const reply = await api(method, path, body);
     say(reply.change ? 'Change ' + reply.change.id + ': ' + reply.change.summary : 'Done', 'ok');
     if (after) await after(reply); else for (const u of reply.units) replaceUnit(u);
+    // the memory changed: its findings are checked again
+    if (state.qa) state.qa = Object.assign({}, state.qa, { current: false });
     checkLater();
     return reply;
   } catch (e) {
