@@ -1,14 +1,18 @@
 //! The HTML report: one self-contained, read-only file of the memory's pairs for a reviewer
 //! who does not have bitext.
 //!
-//! Styles are inline, there is no script and no external request; it prints on A4 (rows never
-//! split across pages, the column headings repeated on every page). Every text from the memory
-//! is HTML-escaped ([`escape`]) and sits in an element with its `dir` and `lang`, bidi-isolated.
-//! The units are read twice, streaming: once for the summary at the top, once for the rows.
+//! Styles are inline, there is no script and no external request; it prints on A4 (a pair and
+//! its findings never split across pages, the column headings repeated on every page). Every
+//! text from the memory is HTML-escaped ([`escape`]) and sits in an element with its `dir` and
+//! `lang`, bidi-isolated. Each pair shows its QA findings ([`crate::check::findings_by_unit`],
+//! as `bitext check` finds them) under its texts, with what they are about marked in the texts;
+//! the summary counts them. The units are read twice, streaming: once for the summary at the
+//! top, once for the rows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
+use crate::check::{Finding, FindingsByUnit, Severity};
 use crate::error::{Error, Result};
 use crate::store::{DocumentInfo, Memory, Status, Unit, UnitFilter};
 
@@ -21,6 +25,13 @@ pub struct Summary {
     pub low_score: usize,
     pub scored: usize,
     pub score_sum: f64,
+    /// Pairs with QA findings.
+    pub flagged: usize,
+    /// Findings by severity and by kind.
+    pub severities: BTreeMap<&'static str, usize>,
+    pub kinds: BTreeMap<&'static str, usize>,
+    /// What the checks could not judge (no word-translation model, …).
+    pub notes: Vec<String>,
 }
 
 /// Text made safe for HTML content and attribute values.
@@ -61,13 +72,23 @@ td.text { width: 43%; line-height: 1.55; }
 .status.approved { color: #1a7f37; } .status.rejected { color: #cf222e; } .status.reviewed { color: #0550ae; }
 .note { display: block; margin-top: .2rem; color: #6e4c00; }
 .empty { color: #8c959f; font-style: italic; }
+mark { background: #ffd8b5; color: inherit; border-radius: .15rem; }
+mark.error { background: #ffcecb; } mark.info { background: #ddf4ff; }
+tr.findings td { border-bottom: 1px solid #d8dbe0; padding-top: 0; font-size: .85rem; }
+tr.has-findings td { border-bottom: none; }
+ul.findings { margin: 0; padding: 0; list-style: none; }
+ul.findings li { margin: .1rem 0; }
+.sev { display: inline-block; min-width: 3.6rem; text-align: center; border-radius: .25rem; padding: 0 .25rem; font-size: .75rem; color: #fff; }
+.sev.error { background: #cf222e; } .sev.warning { background: #9a6700; } .sev.info { background: #0969da; }
+.kind { font-family: ui-monospace, monospace; font-size: .8rem; }
+ul.notes { color: #60656b; margin: 0 0 1rem; }
 @page { size: A4; margin: 14mm 11mm; }
 @media print {
   body { margin: 0; font-size: 9.5pt; }
   thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
+  tr, tbody.pair { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  .badge { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .badge, .sev, mark { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 "#;
 
@@ -84,8 +105,14 @@ pub fn write_report(
         .into_iter()
         .map(|d| (d.name.clone(), d))
         .collect();
+    let (findings, notes) = crate::check::findings_by_unit(memory, filter)?;
     let mut summary = Summary {
         statuses: Status::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+        severities: [Severity::Error, Severity::Warning, Severity::Info]
+            .iter()
+            .map(|s| (s.as_str(), 0))
+            .collect(),
+        notes,
         ..Summary::default()
     };
     let mut seen: Option<String> = None;
@@ -96,6 +123,13 @@ pub fn write_report(
         }
         summary.pairs += 1;
         *summary.statuses.entry(u.status.as_str()).or_default() += 1;
+        if let Some(found) = findings.get(&u.id) {
+            summary.flagged += 1;
+            for f in found {
+                *summary.severities.entry(f.severity.as_str()).or_default() += 1;
+                *summary.kinds.entry(f.kind.as_str()).or_default() += 1;
+            }
+        }
         if let Some(s) = u.score {
             summary.scored += 1;
             summary.score_sum += s;
@@ -123,21 +157,21 @@ pub fn write_report(
     memory.for_each_unit(filter, |u| {
         if open.as_deref() != Some(u.document.as_str()) {
             if open.is_some() {
-                w(out, "</tbody>\n</table>\n</section>\n")?;
+                w(out, "</table>\n</section>\n")?;
             }
             let doc = docs.get(&u.document);
             w(out, &document_head(&u.document, doc))?;
             open = Some(u.document.clone());
         }
         let doc = docs.get(&u.document);
-        if let Err(e) = w(out, &row(&u, doc)) {
+        if let Err(e) = w(out, &row(&u, doc, findings_of(&findings, u.id))) {
             result = Err(e);
         }
         Ok(())
     })?;
     result?;
     if open.is_some() {
-        w(out, "</tbody>\n</table>\n</section>\n")?;
+        w(out, "</table>\n</section>\n")?;
     } else {
         w(out, "<p class=\"empty\">No pair matches.</p>\n")?;
     }
@@ -182,9 +216,98 @@ fn summary_html(s: &Summary, title: &str, generated: &str) -> String {
             "–".to_string()
         },
     );
-    line("QA findings", "not checked".to_string());
-    h += "</tbody>\n</table>\n</header>\n";
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let total: usize = s.severities.values().sum();
+    line(
+        "QA findings",
+        if total == 0 {
+            "none".to_string()
+        } else {
+            format!(
+                "{} in {}: {}, {}, {}",
+                total,
+                count(s.flagged, "pair", "pairs"),
+                count(
+                    s.severities.get("error").copied().unwrap_or(0),
+                    "error",
+                    "errors"
+                ),
+                count(
+                    s.severities.get("warning").copied().unwrap_or(0),
+                    "warning",
+                    "warnings"
+                ),
+                count(
+                    s.severities.get("info").copied().unwrap_or(0),
+                    "info",
+                    "info"
+                ),
+            )
+        },
+    );
+    if !s.kinds.is_empty() {
+        let kinds: Vec<String> = s
+            .kinds
+            .iter()
+            .map(|(k, n)| format!("<span class=\"kind\">{k}</span> {n}"))
+            .collect();
+        line("Findings by kind", kinds.join(", "));
+    }
+    h += "</tbody>\n</table>\n";
+    if !s.notes.is_empty() {
+        h += "<ul class=\"notes\">\n";
+        for n in &s.notes {
+            h += &format!("<li>QA: {}</li>\n", escape(n));
+        }
+        h += "</ul>\n";
+    }
+    h += "</header>\n";
     h
+}
+
+fn findings_of(findings: &FindingsByUnit, id: i64) -> &[Finding] {
+    findings.get(&id).map_or(&[], Vec::as_slice)
+}
+
+/// `text` escaped, with the byte ranges `marks` (each with its severity) in `<mark>`: ranges
+/// that overlap are joined (marked at the worst severity), ranges off the text or off its
+/// character boundaries are left out.
+pub fn marked(text: &str, marks: &[(std::ops::Range<usize>, Severity)]) -> String {
+    let mut spans: Vec<(std::ops::Range<usize>, Severity)> = marks
+        .iter()
+        .filter(|(r, _)| {
+            r.start < r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+        })
+        .cloned()
+        .collect();
+    spans.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut joined: Vec<(std::ops::Range<usize>, Severity)> = Vec::new();
+    for (r, sev) in spans {
+        match joined.last_mut() {
+            Some((last, worst)) if r.start <= last.end => {
+                last.end = last.end.max(r.end);
+                *worst = (*worst).max(sev);
+            }
+            _ => joined.push((r, sev)),
+        }
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for (r, sev) in joined {
+        out += &escape(&text[at..r.start]);
+        out += &format!(
+            "<mark class=\"{}\">{}</mark>",
+            sev.as_str(),
+            escape(&text[r.clone()])
+        );
+        at = r.end;
+    }
+    out += &escape(&text[at..]);
+    out
 }
 
 /// The side in each column: the Arabic on the right.
@@ -227,7 +350,7 @@ fn document_head(name: &str, doc: Option<&DocumentInfo>) -> String {
     });
     format!(
         "<section>\n<h2><bdi>{}</bdi>{langs}</h2>\n<table class=\"pairs\">\n<thead><tr><th scope=\"col\">Pair</th>\
-         <th scope=\"col\" lang=\"{}\">{}</th><th scope=\"col\" lang=\"{}\">{}</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\" lang=\"{}\">{}</th><th scope=\"col\" lang=\"{}\">{}</th></tr></thead>\n",
         escape(name),
         escape(&left.1),
         lang_name(&left.1),
@@ -245,7 +368,9 @@ fn range(r: &Option<std::ops::Range<usize>>) -> String {
     }
 }
 
-fn row(u: &Unit, doc: Option<&DocumentInfo>) -> String {
+/// A pair as its own `<tbody>` (so that print keeps it whole): its row, and a row of its
+/// findings under the texts when it has some.
+fn row(u: &Unit, doc: Option<&DocumentInfo>, findings: &[Finding]) -> String {
     let badge = match u.score {
         None => "<span class=\"badge none\">–</span>".to_string(),
         Some(s) => {
@@ -264,6 +389,17 @@ fn row(u: &Unit, doc: Option<&DocumentInfo>) -> String {
     });
     let cell = |(is_source, lang): &(bool, String)| {
         let text = if *is_source { &u.source } else { &u.target };
+        let marks: Vec<(std::ops::Range<usize>, Severity)> = findings
+            .iter()
+            .flat_map(|f| {
+                let spans = if *is_source {
+                    &f.source_spans
+                } else {
+                    &f.target_spans
+                };
+                spans.iter().map(move |r| (r.clone(), f.severity))
+            })
+            .collect();
         let d = dir(lang);
         let lang = escape(lang);
         if text.is_empty() {
@@ -273,20 +409,39 @@ fn row(u: &Unit, doc: Option<&DocumentInfo>) -> String {
         } else {
             format!(
                 "<td class=\"text\" dir=\"{d}\" lang=\"{lang}\"><bdi class=\"t\" dir=\"{d}\" lang=\"{lang}\">{}</bdi></td>",
-                escape(text)
+                marked(text, &marks)
             )
         }
     };
     let [left, right] = columns(doc);
-    format!(
-        "<tr id=\"u{id}\"><td class=\"meta\"><b>#{id}</b> {} → {}<br>{badge} <span class=\"status {status}\">{status}</span>{note}</td>{}{}</tr>\n",
+    let mut html = format!(
+        "<tbody class=\"pair\"><tr id=\"u{id}\"{class}><td class=\"meta\"><b>#{id}</b> {} → {}<br>{badge} <span class=\"status {status}\">{status}</span>{note}</td>{}{}</tr>\n",
         range(&u.source_range),
         range(&u.target_range),
         cell(&left),
         cell(&right),
         id = u.id,
         status = u.status.as_str(),
-    )
+        class = if findings.is_empty() {
+            ""
+        } else {
+            " class=\"has-findings\""
+        },
+    );
+    if !findings.is_empty() {
+        html += "<tr class=\"findings\"><td></td><td colspan=\"2\"><ul class=\"findings\">";
+        for f in findings {
+            html += &format!(
+                "<li><span class=\"sev {sev}\">{sev}</span> <span class=\"kind\">{}</span> <bdi>{}</bdi></li>",
+                f.kind.as_str(),
+                escape(&f.message),
+                sev = f.severity.as_str(),
+            );
+        }
+        html += "</ul></td></tr>\n";
+    }
+    html += "</tbody>\n";
+    html
 }
 
 #[cfg(test)]
@@ -324,5 +479,47 @@ mod tests {
         assert!(html.contains("dir=\"rtl\" lang=\"ar\""));
         assert!(!html.contains("http://") && !html.contains("https://"));
         assert!(html.contains("@media print"));
+    }
+
+    #[test]
+    fn marks_join_overlaps_and_skip_spans_off_the_text() {
+        let marks = [
+            (0..3, Severity::Info),
+            (2..5, Severity::Error),
+            (9..40, Severity::Error),
+        ];
+        assert_eq!(
+            marked("a<bcdef & g", &marks),
+            "<mark class=\"error\">a&lt;bcd</mark>ef &amp; g"
+        );
+        // a range inside a character is left out rather than cutting it
+        assert_eq!(marked("عدد 26", &[(1..2, Severity::Error)]), "عدد 26");
+        assert_eq!(
+            marked("عدد 26", &[(7..9, Severity::Warning)]),
+            "عدد <mark class=\"warning\">26</mark>"
+        );
+    }
+
+    #[test]
+    fn the_report_shows_each_pairs_findings_and_counts_them() {
+        let mut m = Memory::open_in_memory().unwrap();
+        crate::fixtures::kazakhstan(&mut m);
+        let unit = m.unit(6).unwrap();
+        let edit = UnitEdit {
+            target: Some(unit.target.replacen("26", "29", 1)),
+            ..UnitEdit::default()
+        };
+        m.edit_unit(6, &edit, None, "t").unwrap();
+        let mut out = Vec::new();
+        let s = write_report(&m, &UnitFilter::default(), "all", "now", &mut out).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_eq!(s.flagged, 1);
+        assert_eq!(s.kinds.get("number_mismatch"), Some(&1));
+        assert!(html.contains("<th scope=\"row\">QA findings</th><td>1 in 1 pair: 1 error, 0 warnings, 0 info</td>"), "{html}");
+        assert!(html.contains("<mark class=\"error\">29</mark>"));
+        assert!(html.contains("<mark class=\"error\">26</mark>"));
+        assert!(html.contains("<span class=\"sev error\">error</span> <span class=\"kind\">number_mismatch</span> <bdi>the numbers differ: &#39;26&#39; in the source, &#39;29&#39; in the target</bdi>"));
+        assert_eq!(html.matches("<tr class=\"findings\">").count(), 1);
+        assert_eq!(html.matches("<tbody class=\"pair\">").count(), 18);
     }
 }

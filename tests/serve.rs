@@ -1,7 +1,8 @@
 //! `bitext serve`'s JSON API on the shipped article, through real HTTP, and `bitext report`:
 //! the security rules (token, Host, Origin, read-only, no CORS), each change landing in the
-//! history the CLI reads, refusals that change nothing, stale revisions, and the routes that
-//! wait for library functions (501).
+//! history the CLI reads, refusals that change nothing, stale revisions, the QA findings beside
+//! each pair and the selections made by them, and the route that waits for a library function
+//! (501).
 
 mod common;
 #[path = "common/server.rs"]
@@ -46,7 +47,6 @@ fn the_printed_url_carries_a_token_that_every_api_request_needs() {
     assert_eq!(ok.body[0]["name"], "kazakhstan-2022");
     assert_eq!(ok.body[0]["units"], 18);
     assert_eq!(ok.body[0]["statuses"]["draft"], 18);
-    assert_eq!(ok.body[0]["findings"], Value::Null);
 
     // a change without the token changes nothing
     let before = memory_state(&s);
@@ -398,9 +398,8 @@ fn listing_pages_filters_and_sorts() {
     let a = list("q=%D8%A3%D9%84%D9%85%D8%A7%D8%AA%D9%8A"); // ألماتي
     assert!(ids(&a).contains(&3), "{}", a.text);
 
-    let a = list("flagged=true");
-    assert_eq!(a.status, 501);
-    assert!(a.error().contains("not available yet"));
+    let a = list("flagged=maybe");
+    assert_eq!(a.status, 400, "{}", a.text);
 }
 
 #[test]
@@ -447,20 +446,6 @@ fn lookup_concordance_similar_and_history() {
     let h = s.get("/api/history?unit=3").body;
     assert_eq!(h[0]["summary"], "edit #3: note");
     assert_eq!(s.get("/api/history?unit=4").body, json!([]));
-}
-
-#[test]
-fn routes_that_wait_for_library_functions_say_so() {
-    let s = Server::start(&[]);
-    let before = memory_state(&s);
-    let a = s.get("/api/check?document=kazakhstan-2022");
-    assert_eq!(a.status, 501, "{}", a.text);
-    assert!(
-        a.error().contains("not available yet") && a.error().contains("bitext check"),
-        "{}",
-        a.error()
-    );
-    assert_eq!(memory_state(&s), before);
 }
 
 #[test]
@@ -639,7 +624,12 @@ fn the_html_report_is_self_contained_escaped_and_printable() {
         "unescaped markup"
     );
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; left."));
+    // (the target's "(1)" has no counterpart in the source: a finding marks it)
+    assert!(
+        html.contains(
+            "&lt;img src=x onerror=alert<mark class=\"error\">(1)</mark>&gt; &amp; left."
+        )
+    );
     for external in [
         "http://", "https://", "src=\"", "href=\"", "url(", "@import",
     ] {
@@ -697,4 +687,215 @@ fn the_html_report_is_self_contained_escaped_and_printable() {
         .assert()
         .code(1);
     common::one_line_error(out.get_output(), &["the memory itself"]);
+}
+
+/// Two slips a reviewer must be shown: a number changed in #6's English, and #9's target left
+/// in Arabic.
+fn two_slips(s: &Server) -> (String, String) {
+    let six = s.cli_json(&["show", "6", "--json"])["target"]
+        .as_str()
+        .unwrap()
+        .replacen("26", "29", 1);
+    s.bitext()
+        .args(["edit", "6", "--target", &six])
+        .assert()
+        .success();
+    let nine = "وتضمّ القوة المرسَلة حوالي 2,500 جندي.".to_string();
+    s.bitext()
+        .args(["edit", "9", "--target", &nine])
+        .assert()
+        .success();
+    (six, nine)
+}
+
+fn ids(a: &server::Answer) -> Vec<i64> {
+    a.body["units"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no units in {}", a.text))
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn each_pair_carries_its_qa_findings_and_the_check_route_lists_them() {
+    let s = Server::start(&[]);
+    // the article as translated: a check with no finding
+    let a = s.get("/api/check?document=kazakhstan-2022");
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["qa"]["current"], true);
+    assert_eq!(a.body["findings"], json!([]));
+    let (six, _) = two_slips(&s);
+
+    // /api/check waits for a check of the memory as it now is
+    let a = s.get("/api/check?document=kazakhstan-2022");
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["qa"]["current"], true);
+    assert!(a.body["qa"]["checked_at"].is_string());
+    let found = a.body["findings"].as_array().unwrap();
+    let kinds: Vec<(i64, &str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_i64().unwrap(),
+                f["kind"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (6, "number_mismatch", "error"),
+            (9, "untranslated", "error")
+        ]
+    );
+    // the same findings as the command line's, spans as byte offsets into the texts
+    let cli = s.cli_json(&["check", "--json"]);
+    for (api, cli) in found.iter().zip(cli.as_array().unwrap()) {
+        for field in ["id", "kind", "message", "source_spans", "target_spans"] {
+            assert_eq!(api[field], cli[field], "{field}");
+        }
+    }
+    let span = &found[0]["target_spans"][0];
+    let (start, end) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&six[start..end], "29");
+    assert_eq!(found[0]["revision"], s.get("/api/units/6").body["revision"]);
+
+    // every unit carries its findings: [] for a clean pair
+    let a = s.get("/api/documents/kazakhstan-2022/units");
+    let units = a.body["units"].as_array().unwrap();
+    assert_eq!(units[5]["findings"][0]["kind"], "number_mismatch");
+    assert_eq!(
+        units[5]["findings"][0]["target_spans"],
+        json!([[start, end]])
+    );
+    assert_eq!(units[0]["findings"], json!([]));
+    assert_eq!(a.body["qa"]["current"], true);
+    assert_eq!(
+        s.get("/api/units/9").body["findings"][0]["kind"],
+        "untranslated"
+    );
+
+    // the documents page counts the pairs with findings
+    let d = &s.get("/api/documents").body[0];
+    assert_eq!(
+        d["findings"],
+        json!({"pairs": 2, "error": 2, "warning": 0, "info": 0})
+    );
+
+    // the whole memory, and refusals
+    let a = s.get("/api/check?wait=0");
+    assert_eq!(a.status, 200);
+    assert_eq!(s.get("/api/check?document=nowhere").status, 404);
+    assert_eq!(s.get("/api/check?colour=red").status, 400);
+    assert_eq!(s.get("/api/check/state").body["current"], true);
+}
+
+#[test]
+fn pairs_are_filtered_and_ordered_by_their_findings() {
+    let s = Server::start(&[]);
+    two_slips(&s);
+    let list = |q: &str| s.get(&format!("/api/documents/kazakhstan-2022/units?{q}"));
+    let a = list("flagged=true");
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(ids(&a), [6, 9]);
+    assert_eq!(a.body["total"], 2);
+    assert_eq!(a.body["qa"]["current"], true);
+    let a = list("flagged=false&limit=5");
+    assert_eq!(ids(&a), [1, 2, 3, 4, 5]);
+    assert_eq!(a.body["total"], 16);
+    assert_eq!(a.body["more"], true);
+    assert!(
+        a.body["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["findings"] == json!([]))
+    );
+    // with the other filters: flagged pairs scoring at least 0.9, then a text search
+    assert_eq!(
+        ids(&list("flagged=true&min_score=0.9&status=draft")),
+        [6, 9]
+    );
+    assert_eq!(ids(&list("flagged=true&q=Interior")), [6]);
+    assert_eq!(
+        ids(&list("flagged=true&status=approved")),
+        Vec::<i64>::new()
+    );
+
+    // needs attention first: pairs with an error finding first, then the lowest score
+    let a = list("sort=attention&limit=18");
+    let order = ids(&a);
+    let mut first = order[..2].to_vec();
+    first.sort();
+    assert_eq!(first, [6, 9], "{order:?}");
+    assert_eq!(a.body["total"], 18);
+    let units = a.body["units"].as_array().unwrap();
+    let scores = |part: &[Value]| -> Vec<f64> {
+        part.iter()
+            .map(|u| u["score"].as_f64().unwrap_or(f64::MAX))
+            .collect()
+    };
+    for part in [&units[..2], &units[2..]] {
+        let s = scores(part);
+        assert!(s.windows(2).all(|w| w[0] <= w[1]), "{order:?}: {s:?}");
+    }
+    // and it pages
+    assert_eq!(ids(&list("sort=attention&offset=1&limit=2")), order[1..3]);
+
+    // the reviewer fixes #6 in the page: its finding goes, the order follows
+    let unit = s.get("/api/units/6").body;
+    let fixed = unit["target"].as_str().unwrap().replacen("29", "26", 1);
+    let a = s.call(
+        "PATCH",
+        "/api/units/6",
+        Some(json!({"revision": unit["revision"], "target": fixed})),
+    );
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(ids(&list("flagged=true")), [9]);
+    assert_eq!(s.get("/api/units/6").body["findings"], json!([]));
+}
+
+#[test]
+fn bulk_approval_leaves_out_pairs_with_findings_and_says_what_it_did() {
+    let s = Server::start(&[]);
+    two_slips(&s);
+    let bulk = || {
+        s.call(
+            "POST",
+            "/api/documents/kazakhstan-2022/bulk",
+            Some(json!({"status": "approved", "selection": {"min_score": 0.9, "flagged": false}})),
+        )
+    };
+    let a = bulk();
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["with_findings"], 2);
+    assert_eq!(a.body["unchecked"], 0);
+    assert_eq!(a.body["skipped"], 0);
+    let approved = a.body["selected"].as_u64().unwrap();
+    assert!(approved >= 10, "{}", a.text);
+    assert_eq!(a.body["change"]["kind"], "edit");
+    let listed: Vec<i64> = s
+        .cli_json(&["list", "--status", "approved", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed.len() as u64, approved);
+    assert!(!listed.contains(&6) && !listed.contains(&9), "{listed:?}");
+    // again: nothing to change, and the answer says so
+    let a = bulk();
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert!(a.body["change"].is_null());
+    assert_eq!(a.body["skipped"].as_u64().unwrap(), approved);
+    assert_eq!(a.body["with_findings"], 2);
+    assert_eq!(
+        s.cli_json(&["history", "--json"]).as_array().unwrap().len(),
+        4
+    );
 }

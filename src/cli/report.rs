@@ -7,8 +7,9 @@ use crate::error::{Error, Result};
 use crate::report::write_report;
 use crate::store::{Status, UnitFilter};
 
-/// Write a review report: one HTML file with the pairs side by side, their scores, statuses and
-/// notes, and a summary at the top, for a reviewer who does not have bitext.
+/// Write a review report: one HTML file with the pairs side by side, their scores, statuses,
+/// notes and QA findings (as 'bitext check' finds them, with what they are about marked in the
+/// texts), and a summary at the top, for a reviewer who does not have bitext.
 ///
 /// The file is self-contained (styles inline, no script, no external request) and prints on A4
 /// with the Arabic right to left and no pair split across pages.

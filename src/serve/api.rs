@@ -23,7 +23,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::State;
+use super::findings::{ApiFinding, Checked, DocumentQa, QaState, Snapshot, Wait};
 use crate::Lang;
+use crate::check::Severity;
 use crate::error::Error;
 use crate::search::concordance::{Hit, Query as Phrase, concordance as find_phrase};
 use crate::search::lookup::{Match, Options, lookup as find_similar};
@@ -52,7 +54,8 @@ impl ApiError {
         }
     }
 
-    /// A change made from a revision that is no longer the unit's.
+    /// A change made from a revision that is no longer the unit's ([`write`] adds the unit's
+    /// findings).
     fn stale(unit: Unit) -> ApiError {
         let message = format!(
             "unit {} was changed since you read it (by {} at {}); here it is as it now is: nothing was overwritten",
@@ -61,16 +64,8 @@ impl ApiError {
         ApiError {
             status: StatusCode::CONFLICT,
             message,
-            unit: Some(Box::new(unit)),
+            unit: Some(Box::new(ApiUnit::new(unit, None))),
         }
-    }
-
-    /// A route whose library function is not in this build yet.
-    fn not_yet(what: &str, needs: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            format!("{what} is not available yet (it needs {needs})"),
-        )
     }
 }
 
@@ -197,18 +192,57 @@ async fn read<T: Send + 'static>(
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 }
 
-/// Like [`read`], holding the server's write lock: one change at a time.
+/// Like [`read`], holding the server's write lock: one change at a time. A change that went
+/// through makes the latest QA check old; a refusal for a stale revision carries the unit
+/// with its findings.
 async fn write<T: Send + 'static>(
     state: &Arc<State>,
     work: impl FnOnce(&mut Memory, &str) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let guard_state = state.clone();
-    read(state, move |memory| {
+    let result = read(state, move |memory| {
         let _guard = guard_state.write_lock();
         work(memory, &guard_state.user)
     })
-    .await
+    .await;
+    match result {
+        Ok(value) => {
+            state.checker.changed();
+            Ok(value)
+        }
+        Err(mut e) => {
+            if let Some(unit) = &mut e.unit {
+                let snapshot = state.checker.snapshot(Wait::No);
+                let checked = snapshot.checked.as_deref();
+                **unit = ApiUnit::new(unit.unit.clone(), checked);
+            }
+            Err(e)
+        }
+    }
 }
+
+/// The latest QA check, waiting as `wait` says on a blocking thread (no connection held).
+async fn snapshot(state: &Arc<State>, wait: Wait) -> Result<Snapshot, ApiError> {
+    let checker = state.checker.clone();
+    tokio::task::spawn_blocking(move || checker.snapshot(wait))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+/// The findings to show with units: the latest check, after waiting a little for a current
+/// one when checks are quick (a small memory). Blocking: call it on a blocking thread.
+fn showing(state: &State) -> Snapshot {
+    state.checker.snapshot(Wait::IfQuick(SHOW_WAIT))
+}
+
+/// How long a request that shows findings waits for a quick check.
+const SHOW_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How long a request that selects by findings waits for a check of the memory as it is.
+const SELECT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a bulk change waits for a check of the memory as it is.
+const BULK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub async fn no_route() -> ApiError {
     ApiError::new(
@@ -220,8 +254,24 @@ pub async fn no_route() -> ApiError {
 // ---------------------------------------------------------------------------------------------
 // Units as the API sends them
 
-/// A unit as the API sends it: every field of [`Unit`], its `revision` among them.
-pub type ApiUnit = Unit;
+/// A unit as the API sends it: every field of [`Unit`] (its `revision` among them) and its QA
+/// findings — `null` while the latest check has not seen the unit at this revision (it is
+/// new or changed since).
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiUnit {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub findings: Option<Vec<ApiFinding>>,
+}
+
+impl ApiUnit {
+    pub fn new(unit: Unit, checked: Option<&Checked>) -> ApiUnit {
+        let findings = checked
+            .and_then(|c| c.of(unit.id, unit.revision))
+            .map(|found| found.iter().map(ApiFinding::from).collect());
+        ApiUnit { unit, findings }
+    }
+}
 
 /// A change's failure as the API answers it: a stale revision comes back as 409 with the unit
 /// as it now is; everything else as [`ApiError::from`] says.
@@ -241,14 +291,27 @@ pub struct ChangeReply {
     units: Vec<ApiUnit>,
 }
 
-fn change_reply(memory: &Memory, change: Change) -> Result<ChangeReply, ApiError> {
-    let mut units = Vec::new();
-    for row in &change.after {
-        if let Some(u) = memory.find_unit(row.id())? {
-            units.push(u);
+/// The answer to a change that went through: the units it left, with their findings when a
+/// check of the memory as it now is comes quickly.
+async fn change_reply(state: &Arc<State>, change: Change) -> Reply<ChangeReply> {
+    let shared = state.clone();
+    read(state, move |memory| {
+        let mut units = Vec::new();
+        for row in &change.after {
+            if let Some(u) = memory.find_unit(row.id())? {
+                units.push(u);
+            }
         }
-    }
-    Ok(ChangeReply { change, units })
+        let snapshot = showing(&shared);
+        let checked = snapshot.checked.as_deref();
+        let units = units
+            .into_iter()
+            .map(|u| ApiUnit::new(u, checked))
+            .collect();
+        Ok(ChangeReply { change, units })
+    })
+    .await
+    .map(Json)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,8 +342,9 @@ pub struct DocumentSummary {
     statuses: HashMap<&'static str, usize>,
     /// Pairs whose alignment score is under 0.5.
     low_score: usize,
-    /// Pairs with QA findings (null until `bitext check` is available).
-    findings: Option<usize>,
+    /// Pairs with QA findings, in all and by their worst finding's severity, as of the latest
+    /// check (null before the first check of the memory ends).
+    findings: Option<DocumentQa>,
 }
 
 /// Pairs scoring under this need a look.
@@ -288,8 +352,10 @@ pub const LOW_SCORE: f64 = 0.5;
 
 /// `GET /api/documents`
 pub async fn documents(Extract(state): Extract<Arc<State>>) -> Reply<Vec<DocumentSummary>> {
-    read(&state, |memory| {
+    let shared = state.clone();
+    read(&state, move |memory| {
         let counts = memory.document_counts(LOW_SCORE)?;
+        let snapshot = showing(&shared);
         Ok(memory
             .documents()?
             .into_iter()
@@ -301,7 +367,7 @@ pub async fn documents(Extract(state): Extract<Arc<State>>) -> Reply<Vec<Documen
                         .map(|s| (s.as_str(), c.statuses.get(s).copied().unwrap_or(0)))
                         .collect(),
                     low_score: c.low_score,
-                    findings: None,
+                    findings: snapshot.checked.as_ref().map(|k| k.document(&info.name)),
                     info,
                 }
             })
@@ -318,13 +384,15 @@ pub struct Selection {
     /// Comma-separated statuses (`draft,reviewed`); all when absent.
     status: Option<String>,
     min_score: Option<f64>,
-    /// Only pairs scoring under this (pairs without a score are kept).
+    /// Only pairs scoring under this (pairs without a score are left out).
     max_score: Option<f64>,
-    /// Only pairs with (true) or without (false) QA findings.
+    /// Only pairs with (true) or without (false) QA findings at their current revision; pairs
+    /// not checked at it yet are left out either way.
     flagged: Option<bool>,
     /// Only pairs whose text contains this (a concordance query: words, "phrases", prefix*).
     q: Option<String>,
-    /// `position` (document order, the default) or `attention` (lowest score first).
+    /// `position` (document order, the default) or `attention` (pairs with an error finding
+    /// first, then the lowest score first).
     sort: Option<Sort>,
     #[serde(default)]
     offset: usize,
@@ -337,6 +405,13 @@ pub enum Sort {
     #[default]
     Position,
     Attention,
+}
+
+impl Selection {
+    /// True when the selection depends on the QA findings.
+    fn by_findings(&self) -> bool {
+        self.flagged.is_some() || self.sort == Some(Sort::Attention)
+    }
 }
 
 /// Most pairs one list request returns.
@@ -352,16 +427,35 @@ pub struct UnitPage {
     /// Pairs follow this page.
     more: bool,
     units: Vec<ApiUnit>,
+    /// The state of the QA findings the units carry.
+    qa: QaState,
+}
+
+/// What a selection took.
+struct Selected {
+    /// One page (none for a bulk change).
+    units: Vec<Unit>,
+    /// Every pair taken, as its id and revision (for a bulk change).
+    refs: Vec<UnitRef>,
+    /// How many pairs the selection takes in all.
+    total: usize,
+    more: bool,
+    /// Pairs left out by `flagged=false` for having findings, and for not being checked at
+    /// their revision yet.
+    with_findings: usize,
+    unchecked: usize,
 }
 
 /// The pairs of `document` that `selection` takes, one page of them (all with `all`), and how
-/// many it takes in all.
+/// many it takes in all. Without a text search or a selection by findings the store pages and
+/// counts in SQL; otherwise the document's pairs the SQL filter takes are read once, in order.
 fn select(
     memory: &Memory,
     document: &str,
     selection: &Selection,
     all: bool,
-) -> Result<(Vec<Unit>, usize, bool), ApiError> {
+    qa: &Snapshot,
+) -> Result<Selected, ApiError> {
     let statuses = match &selection.status {
         None => Vec::new(),
         Some(list) => list
@@ -371,22 +465,19 @@ fn select(
             .map(str::parse)
             .collect::<Result<Vec<Status>, Error>>()?,
     };
-    if selection.flagged.is_some() {
-        return Err(ApiError::not_yet(
-            "filtering by QA findings",
-            "the checks of 'bitext check'",
-        ));
-    }
     let limit = selection.limit.unwrap_or(200).clamp(1, MAX_PAGE);
     let offset = selection.offset;
+    let checked = qa.checked.as_deref();
+    let attention = selection.sort == Some(Sort::Attention);
     let mut filter = UnitFilter {
         document: Some(document.to_string()),
         statuses,
         min_score: selection.min_score,
         max_score: selection.max_score,
-        sort: match selection.sort.unwrap_or_default() {
-            Sort::Position => UnitSort::Position,
-            Sort::Attention => UnitSort::Score,
+        sort: if attention {
+            UnitSort::Score
+        } else {
+            UnitSort::Position
         },
         ..UnitFilter::default()
     };
@@ -399,7 +490,9 @@ fn select(
             Some(hits.into_iter().map(|h| h.id).collect())
         }
     };
-    let Some(found) = found else {
+    // errors first changes nothing in a document the latest check found no error in
+    let errors_first = attention && checked.is_some_and(|c| c.document(document).error > 0);
+    if found.is_none() && selection.flagged.is_none() && !errors_first {
         // the store pages and counts by itself
         let total = memory.count_units(&filter)? as usize;
         if !all {
@@ -408,19 +501,108 @@ fn select(
         }
         let units = memory.units(&filter)?;
         let more = !all && offset + units.len() < total;
-        return Ok((units, total, more));
-    };
-    let units: Vec<Unit> = memory
-        .units(&filter)?
-        .into_iter()
-        .filter(|u| found.contains(&u.id))
-        .collect();
-    let total = units.len();
-    if all {
-        return Ok((units, total, false));
+        let refs = if all {
+            units
+                .iter()
+                .map(|u| UnitRef {
+                    id: u.id,
+                    revision: Some(u.revision),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        return Ok(Selected {
+            units: if all { Vec::new() } else { units },
+            refs,
+            total,
+            more,
+            with_findings: 0,
+            unchecked: 0,
+        });
     }
-    let page: Vec<Unit> = units.into_iter().skip(offset).take(limit).collect();
-    Ok((page, total, offset + limit < total))
+    // one pass over the document in document order (the store's index: no sort in SQL),
+    // keeping what orders and pages the pairs; the page's units are read again by id, in the
+    // same read transaction
+    filter.sort = UnitSort::Position;
+    struct Key {
+        id: i64,
+        revision: i64,
+        score: Option<f64>,
+        error: bool,
+    }
+    memory
+        .read_snapshot(|| {
+            let mut keys = Vec::new();
+            let (mut with_findings, mut unchecked) = (0, 0);
+            memory.for_each_unit(&filter, |u| {
+                if found.as_ref().is_some_and(|f| !f.contains(&u.id)) {
+                    return Ok(());
+                }
+                let findings = checked.and_then(|c| c.of(u.id, u.revision));
+                match (selection.flagged, findings) {
+                    (Some(_), None) => {
+                        unchecked += 1;
+                        return Ok(());
+                    }
+                    (Some(true), Some([])) => return Ok(()),
+                    (Some(false), Some(f)) if !f.is_empty() => {
+                        with_findings += 1;
+                        return Ok(());
+                    }
+                    _ => {}
+                }
+                keys.push(Key {
+                    id: u.id,
+                    revision: u.revision,
+                    score: u.score,
+                    error: findings
+                        .is_some_and(|f| f.iter().any(|f| f.severity == Severity::Error)),
+                });
+                Ok(())
+            })?;
+            if attention {
+                // as the store's attention order (lowest score first, unscored last, then document
+                // order: the sort is stable), pairs with an error finding before the others
+                keys.sort_by(|a, b| {
+                    (errors_first && b.error)
+                        .cmp(&(errors_first && a.error))
+                        .then(a.score.is_none().cmp(&b.score.is_none()))
+                        .then(a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
+                });
+            }
+            let total = keys.len();
+            if all {
+                let refs = keys
+                    .iter()
+                    .map(|k| UnitRef {
+                        id: k.id,
+                        revision: Some(k.revision),
+                    })
+                    .collect();
+                return Ok(Selected {
+                    units: Vec::new(),
+                    refs,
+                    total,
+                    more: false,
+                    with_findings,
+                    unchecked,
+                });
+            }
+            let mut units = Vec::new();
+            for k in keys.iter().skip(offset).take(limit) {
+                units.push(memory.unit(k.id)?);
+            }
+            Ok(Selected {
+                more: offset + units.len() < total,
+                units,
+                refs: Vec::new(),
+                total,
+                with_findings,
+                unchecked,
+            })
+        })
+        .map_err(ApiError::from)
 }
 
 /// `GET /api/documents/{name}/units?status=&min_score=&max_score=&flagged=&q=&sort=&offset=&limit=`
@@ -429,14 +611,26 @@ pub async fn units(
     DocumentName(name): DocumentName,
     Params(selection): Params<Selection>,
 ) -> Reply<UnitPage> {
+    let shared = state.clone();
     read(&state, move |memory| {
-        let (units, total, more) = select(memory, &name, &selection, false)?;
+        let qa = if selection.by_findings() {
+            shared.checker.snapshot(Wait::Up(SELECT_WAIT))
+        } else {
+            showing(&shared)
+        };
+        let chosen = select(memory, &name, &selection, false, &qa)?;
+        let checked = qa.checked.as_deref();
         Ok(UnitPage {
             offset: selection.offset,
             limit: selection.limit.unwrap_or(200).clamp(1, MAX_PAGE),
-            total,
-            more,
-            units,
+            total: chosen.total,
+            more: chosen.more,
+            units: chosen
+                .units
+                .into_iter()
+                .map(|u| ApiUnit::new(u, checked))
+                .collect(),
+            qa: qa.state(),
         })
     })
     .await
@@ -445,9 +639,13 @@ pub async fn units(
 
 /// `GET /api/units/{id}`
 pub async fn unit(Extract(state): Extract<Arc<State>>, UnitId(id): UnitId) -> Reply<ApiUnit> {
-    read(&state, move |memory| Ok(memory.unit(id)?))
-        .await
-        .map(Json)
+    let shared = state.clone();
+    read(&state, move |memory| {
+        let unit = memory.unit(id)?;
+        Ok(ApiUnit::new(unit, showing(&shared).checked.as_deref()))
+    })
+    .await
+    .map(Json)
 }
 
 /// The sentences of each side of a unit, as a split chooses between them.
@@ -720,9 +918,83 @@ pub async fn history(
     .map(Json)
 }
 
-/// `GET /api/check?document=`: QA findings.
-pub async fn check() -> ApiError {
-    ApiError::not_yet("QA checking", "'bitext check' (src/check/)")
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    document: Option<String>,
+    /// Seconds to wait for a check of the memory as it now is (default 60, at most 600).
+    wait: Option<u64>,
+}
+
+/// A finding of `GET /api/check`: `bitext check --json`'s fields and the revision of the unit
+/// the check saw.
+#[derive(Serialize)]
+pub struct CheckFinding {
+    id: i64,
+    document: String,
+    revision: i64,
+    #[serde(flatten)]
+    finding: ApiFinding,
+}
+
+/// What `GET /api/check` answers.
+#[derive(Serialize)]
+pub struct CheckReply {
+    qa: QaState,
+    findings: Vec<CheckFinding>,
+}
+
+/// `GET /api/check?document=&wait=`: the QA findings of the memory (or of one document), in
+/// unit order, once a check of the memory as it now is has ended (or `wait` seconds passed:
+/// `qa.current` says which).
+pub async fn check(
+    Extract(state): Extract<Arc<State>>,
+    Params(q): Params<CheckQuery>,
+) -> Reply<CheckReply> {
+    let shared = state.clone();
+    read(&state, move |memory| {
+        if let Some(name) = &q.document {
+            memory.document_id(name)?;
+        }
+        let wait = std::time::Duration::from_secs(q.wait.unwrap_or(60).min(600));
+        let snapshot = shared.checker.snapshot(Wait::Up(wait));
+        let mut findings = Vec::new();
+        if let Some(checked) = &snapshot.checked {
+            for (id, revision, document, found) in checked.found(q.document.as_deref()) {
+                for f in found {
+                    findings.push(CheckFinding {
+                        id,
+                        document: document.to_string(),
+                        revision,
+                        finding: ApiFinding::from(f),
+                    });
+                }
+            }
+        }
+        Ok(CheckReply {
+            qa: snapshot.state(),
+            findings,
+        })
+    })
+    .await
+    .map(Json)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateQuery {
+    /// Seconds to wait for a check of the memory as it now is (default 0, at most 600).
+    wait: Option<u64>,
+}
+
+/// `GET /api/check/state?wait=`: whether the findings are of the memory as it now is, without
+/// them (what the page asks while a check runs).
+pub async fn check_state(
+    Extract(state): Extract<Arc<State>>,
+    Params(q): Params<StateQuery>,
+) -> Reply<QaState> {
+    let wait = std::time::Duration::from_secs(q.wait.unwrap_or(0).min(600));
+    Ok(Json(snapshot(&state, Wait::Up(wait)).await?.state()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -745,7 +1017,7 @@ pub async fn edit(
     UnitId(id): UnitId,
     Body(body): Body<EditBody>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let edit = UnitEdit {
             source: body.source,
             target: body.target,
@@ -755,10 +1027,10 @@ pub async fn edit(
         let change = memory
             .edit_unit(id, &edit, body.revision, user)
             .map_err(|e| refused(memory, e))?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Deserialize)]
@@ -773,14 +1045,14 @@ pub async fn delete(
     UnitId(id): UnitId,
     Params(q): Params<RevisionQuery>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let change = memory
             .delete_unit(id, q.revision, user)
             .map_err(|e| refused(memory, e))?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Deserialize)]
@@ -799,14 +1071,14 @@ pub async fn split(
     UnitId(id): UnitId,
     Body(body): Body<SplitBody>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let change = memory
             .split_unit(id, body.source_at, body.target_at, body.revision, user)
             .map_err(|e| refused(memory, e))?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Deserialize)]
@@ -825,14 +1097,14 @@ pub async fn merge(
     UnitId(id): UnitId,
     Body(body): Body<MergeBody>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let change = memory
             .merge_units(id, body.with, [body.revision, body.with_revision], user)
             .map_err(|e| refused(memory, e))?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -866,7 +1138,7 @@ pub async fn move_sentence(
     UnitId(id): UnitId,
     Body(body): Body<MoveBody>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let side = match body.side {
             SideName::Source => Side::Source,
             SideName::Target => Side::Target,
@@ -878,10 +1150,10 @@ pub async fn move_sentence(
         let change = memory
             .move_sentence(id, side, direction, body.revision, user)
             .map_err(|e| refused(memory, e))?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Deserialize)]
@@ -896,12 +1168,12 @@ pub async fn undo(
     Extract(state): Extract<Arc<State>>,
     Body(body): Body<UndoBody>,
 ) -> Reply<ChangeReply> {
-    write(&state, move |memory, user| {
+    let change = write(&state, move |memory, user| {
         let change = memory.undo(body.change, user)?;
-        change_reply(memory, change)
+        Ok(change)
     })
-    .await
-    .map(Json)
+    .await?;
+    change_reply(&state, change).await
 }
 
 #[derive(Deserialize)]
@@ -915,31 +1187,39 @@ pub struct BulkBody {
 }
 
 /// What a bulk change answers: the change (none when every pair already had the status), how
-/// many pairs the selection took and how many of them already read so.
+/// many pairs the selection took and how many of them already had the status; with
+/// `flagged: false`, how many pairs it left out for their QA findings and for not being
+/// checked at their revision yet.
 #[derive(Serialize)]
 pub struct BulkReply {
     change: Option<Change>,
     selected: usize,
     skipped: usize,
+    with_findings: usize,
+    unchecked: usize,
+    qa: QaState,
 }
 
 /// `POST /api/documents/{name}/bulk` `{"status", "selection": {…}}`: one change for every
-/// pair the selection takes ("approve every pair shown with score ≥ X"); each pair is changed
-/// only if it still has the revision it had when selected.
+/// pair the selection takes ("approve every pair shown with score ≥ X and no QA finding");
+/// each pair is changed only if it still has the revision it had when selected. A selection
+/// by findings waits (up to a minute) for a check of the memory as it now is; a pair the
+/// check has not seen at its revision never counts as without findings.
 pub async fn bulk(
     Extract(state): Extract<Arc<State>>,
     DocumentName(name): DocumentName,
     Body(body): Body<BulkBody>,
 ) -> Reply<BulkReply> {
+    // wait for the check before taking the write lock: the revisions keep the two apart
+    let wait = if body.selection.by_findings() {
+        Wait::Up(BULK_WAIT)
+    } else {
+        Wait::No
+    };
+    let qa = snapshot(&state, wait).await?;
     write(&state, move |memory, user| {
-        let (units, _, _) = select(memory, &name, &body.selection, true)?;
-        let refs = units
-            .iter()
-            .map(|u| UnitRef {
-                id: u.id,
-                revision: Some(u.revision),
-            })
-            .collect();
+        let chosen = select(memory, &name, &body.selection, true, &qa)?;
+        let refs = chosen.refs;
         let edit = UnitEdit {
             status: Some(body.status),
             ..UnitEdit::default()
@@ -951,6 +1231,9 @@ pub async fn bulk(
             change: report.change,
             selected: report.selected,
             skipped: report.skipped,
+            with_findings: chosen.with_findings,
+            unchecked: chosen.unchecked,
+            qa: qa.state(),
         })
     })
     .await

@@ -5,6 +5,9 @@
 //! — SQLite never runs on the async threads — and answers JSON. The page (HTML, CSS,
 //! JavaScript) is embedded in the binary from `assets/`.
 //!
+//! QA findings (see [`findings`]) come from one check of the whole memory, run in the
+//! background at start and again when the memory changes; requests read the latest.
+//!
 //! Security rules (see [`security`]): the server binds 127.0.0.1 by default; a random token
 //! made at start is required on every API request in a header (a cookie alone would let other
 //! sites forge writes); a request whose `Host` is not the server's own is refused (DNS
@@ -14,6 +17,7 @@
 
 mod api;
 mod assets;
+pub mod findings;
 mod security;
 
 use std::net::SocketAddr;
@@ -54,6 +58,14 @@ pub struct State {
     /// Held by every change, so that a change's revision check and its write are one step
     /// for the server's own requests.
     writing: Mutex<()>,
+    /// The QA findings of the memory, checked in the background.
+    checker: Arc<findings::Checker>,
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        self.checker.stop();
+    }
 }
 
 impl State {
@@ -79,7 +91,14 @@ impl State {
             user: config.user.clone(),
             hosts,
             writing: Mutex::new(()),
+            checker: Arc::new(findings::Checker::new(&config.db)),
         }
+    }
+
+    /// Starts the QA check of the memory in the background (requests start it too, when the
+    /// memory changed since the latest).
+    pub fn start_checking(&self) {
+        self.checker.start();
     }
 
     fn write_lock(&self) -> MutexGuard<'_, ()> {
@@ -154,6 +173,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/lookup", get(api::lookup))
         .route("/concordance", get(api::concordance))
         .route("/check", get(api::check))
+        .route("/check/state", get(api::check_state))
         .fallback(api::no_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -195,6 +215,7 @@ pub fn run(config: &Config, ready: impl FnOnce(&str) -> Result<()>) -> Result<()
             .map_err(|e| Error::invalid(format!("cannot listen: {e}")))?;
         let token = new_token()?;
         let state = Arc::new(State::new(config, addr, token.clone()));
+        state.start_checking();
         let shown = match config.host.as_str() {
             "0.0.0.0" | "::" => "127.0.0.1".to_string(),
             h => h.to_string(),

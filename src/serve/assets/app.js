@@ -19,6 +19,8 @@ const state = {
   filters: { status: '', max_score: '', q: '', attention: false, flagged: false },
   bulkMin: '0.95',
   similarTimer: null,
+  qa: null,           // the state of the QA findings the pairs shown carry
+  qaWatch: false,     // a wait for a current QA check is under way
 };
 
 // ----------------------------------------------------------------------------------------
@@ -118,6 +120,70 @@ function textBlock(text, lang) {
   return el('bdi', { class: 't', dir: dirOf(lang), lang, text });
 }
 
+const SEVERITY = { info: 0, warning: 1, error: 2 };
+
+/// UTF-16 offsets of the text's UTF-8 byte offsets (only those at character boundaries).
+function byteOffsets(text) {
+  const at = new Map();
+  let bytes = 0;
+  for (let i = 0; i < text.length;) {
+    at.set(bytes, i);
+    const c = text.codePointAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c > 0xffff ? 2 : 1;
+  }
+  at.set(bytes, text.length);
+  return at;
+}
+
+/// A side's text with what its findings are about in <mark> (text nodes only, never HTML):
+/// the findings' byte spans of this side, overlaps joined at the worst severity.
+function markedBlock(text, lang, findings, side) {
+  const spans = [];
+  if (findings && findings.length) {
+    const at = byteOffsets(text);
+    for (const f of findings) {
+      for (const [start, end] of f[side + '_spans'] || []) {
+        const a = at.get(start), b = at.get(end);
+        if (a !== undefined && b !== undefined && a < b) spans.push({ a, b, severity: f.severity, kind: f.kind });
+      }
+    }
+  }
+  if (!spans.length) return textBlock(text, lang);
+  spans.sort((x, y) => x.a - y.a || x.b - y.b);
+  const joined = [];
+  for (const s of spans) {
+    const last = joined[joined.length - 1];
+    if (last && s.a <= last.b) {
+      last.b = Math.max(last.b, s.b);
+      if (SEVERITY[s.severity] > SEVERITY[last.severity]) last.severity = s.severity;
+      if (!last.kinds.includes(s.kind)) last.kinds.push(s.kind);
+    } else joined.push({ a: s.a, b: s.b, severity: s.severity, kinds: [s.kind] });
+  }
+  const block = el('bdi', { class: 't', dir: dirOf(lang), lang });
+  let at = 0;
+  for (const s of joined) {
+    if (s.a > at) block.append(document.createTextNode(text.slice(at, s.a)));
+    block.append(el('mark', { class: 'finding ' + s.severity, title: s.kinds.join(', '), text: text.slice(s.a, s.b) }));
+    at = s.b;
+  }
+  if (at < text.length) block.append(document.createTextNode(text.slice(at)));
+  return block;
+}
+
+function findingItem(f) {
+  return el('li', { class: 'finding' },
+    el('span', { class: 'sev ' + f.severity, text: f.severity }), ' ',
+    el('span', { class: 'kind', text: f.kind }), ' ',
+    el('bdi', { class: 'message', text: f.message }));
+}
+
+function worst(findings) {
+  let w = null;
+  for (const f of findings || []) if (w === null || SEVERITY[f.severity] > SEVERITY[w]) w = f.severity;
+  return w;
+}
+
 // ----------------------------------------------------------------------------------------
 // views
 
@@ -147,12 +213,57 @@ async function showDocuments() {
     el('td', { class: 'num', text: d.statuses.approved }),
     el('td', { class: 'num', text: d.statuses.rejected }),
     el('td', { class: 'num', text: d.low_score }),
-    el('td', { class: 'num', title: d.findings === null ? 'QA checks are not available yet' : null, text: d.findings === null ? '–' : d.findings }),
+    qaCell(d.findings),
   ));
+  let qa = null;
+  try { qa = await api('GET', '/check/state'); } catch (_) { qa = null; }
+  state.qa = qa;
   main.replaceChildren(
     el('h1', { text: 'Documents' }),
     docs.length ? el('table', { id: 'documents' }, el('thead', {}, head), el('tbody', {}, ...rows))
-      : el('p', { class: 'quiet', text: 'The memory holds no document yet: store one with bitext align.' }));
+      : el('p', { class: 'quiet', text: 'The memory holds no document yet: store one with bitext align.' }),
+    qaLine(qa));
+  if (qa && !qa.current) watchQa(() => { if (!state.doc) showDocuments(); });
+}
+
+/// A document's QA findings: the pairs with some, and by their worst finding's severity.
+function qaCell(f) {
+  if (f === null || f === undefined) return el('td', { class: 'num quiet', title: 'the QA check of the memory is running', text: 'checking…' });
+  const parts = ['error', 'warning', 'info'].filter((k) => f[k]).map((k) => f[k] + ' ' + k);
+  return el('td', { class: 'num', title: parts.length ? 'pairs by their worst finding: ' + parts.join(', ') : 'no finding' },
+    String(f.pairs), f.error ? el('span', { class: 'sev error small', text: f.error + ' error' + (f.error === 1 ? '' : 's') }) : null);
+}
+
+/// One line on the state of the QA check: when it ran, what it could not judge.
+function qaLine(qa) {
+  if (!qa) return null;
+  let text;
+  if (qa.error) text = 'QA check failed: ' + qa.error;
+  else if (!qa.checked_at) text = 'QA check of the memory running…';
+  else text = 'QA findings as checked at ' + qa.checked_at + (qa.current ? '' : ' (the memory changed since: checking again…)');
+  const notes = qa.notes || [];
+  if (!notes.length) return el('p', { class: 'quiet qa-line', id: 'qa-line', text });
+  return el('details', { class: 'quiet qa-line', id: 'qa-line' },
+    el('summary', { text: text + ' · ' + notes.length + (notes.length === 1 ? ' note' : ' notes') }),
+    el('ul', {}, ...notes.map((n) => el('li', { class: 'qa-note', text: n }))));
+}
+
+/// Waits (one wait at a time) until the QA check is of the memory as it now is, then runs
+/// `then`.
+async function watchQa(then) {
+  if (state.qaWatch) return;
+  state.qaWatch = true;
+  try {
+    for (let tries = 0; tries < 40; tries++) {
+      const qa = await api('GET', '/check/state?wait=30');
+      if (qa.current || qa.error) { state.qa = qa; break; }
+    }
+  } catch (_) {
+    // the next load tries again
+  } finally {
+    state.qaWatch = false;
+  }
+  then();
 }
 
 async function openDocument(name) {
@@ -190,9 +301,9 @@ function renderDocumentShell() {
   const toolbar = el('div', { class: 'toolbar', role: 'search' },
     el('label', {}, 'Status ', statusSelect),
     el('label', {}, 'Score below ', maxScore),
-    el('label', {}, flagged, ' QA findings only'),
+    el('label', { title: 'only the pairs the QA checks found something in (key f goes to the next one)' }, flagged, ' Flagged by QA only'),
     el('label', {}, 'Search ', search),
-    el('label', {}, attention, ' Needs attention first'),
+    el('label', { title: 'pairs with an error finding first, then the lowest score' }, attention, ' Needs attention first'),
     writable ? el('span', {},
       el('button', { id: 'bulk-approve', type: 'button', onclick: bulkApprove }, 'Approve every pair shown with score ≥'), ' ', bulkMin, ' and no QA finding') : null,
     writable ? el('button', { id: 'realign', type: 'button', onclick: realign }, 'Re-align around reviewed pairs') : null,
@@ -207,7 +318,7 @@ function renderDocumentShell() {
     el('tbody', { id: 'pair-rows' }));
   const more = el('div', { class: 'more', id: 'more' },
     el('button', { type: 'button', id: 'load-more', onclick: () => load(false) }, 'Load more pairs'));
-  $('#main').replaceChildren(toolbar, el('p', { id: 'count', class: 'quiet' }), table, more);
+  $('#main').replaceChildren(toolbar, el('p', { id: 'count', class: 'quiet' }), el('div', { id: 'qa-box' }), table, more);
   new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting) && state.more && !state.loading) load(false);
   }, { rootMargin: '600px' }).observe(more);
@@ -238,6 +349,7 @@ async function load(fresh, keep) {
     state.units = fresh ? page.units : state.units.concat(page.units);
     state.more = page.more;
     state.total = page.total;
+    state.qa = page.qa;
     if (fresh) {
       state.selected = state.units.length ? Math.min(Math.max(state.selected, 0), state.units.length - 1) : -1;
     }
@@ -250,8 +362,54 @@ async function load(fresh, keep) {
     state.loading = false;
   }
   if (fresh) select(state.selected, true);
+  checkLater();
   // the observer only reports changes: when the end is still in sight, go on loading
   if (state.more && nearEnd()) requestAnimationFrame(() => load(false));
+}
+
+/// When the QA check is not of the memory as it now is, waits for one and then refreshes the
+/// findings of the pairs shown.
+function checkLater() {
+  if (state.qa && !state.qa.current && state.doc) {
+    const doc = state.doc;
+    watchQa(() => { if (state.doc === doc) refreshFindings(); });
+  }
+}
+
+/// Fetches the pairs shown again, 1000 at a time, and redraws those whose findings or revision
+/// changed — but not one being edited, and without adding or removing rows.
+async function refreshFindings() {
+  const doc = state.doc;
+  if (!doc || !state.units.length) return;
+  const shown = state.units.length;
+  const index = new Map(state.units.map((u, i) => [u.id, i]));
+  for (let offset = 0; offset < shown; offset += 1000) {
+    const params = selectionParams();
+    params.offset = offset;
+    params.limit = Math.min(1000, shown - offset);
+    let page;
+    try {
+      page = await api('GET', '/documents/' + encodeURIComponent(doc.name) + '/units?' + new URLSearchParams(params));
+    } catch (_) { return; }
+    if (state.doc !== doc) return;
+    state.qa = page.qa;
+    for (const u of page.units) {
+      const i = index.get(u.id);
+      if (i === undefined || !state.units[i] || state.units[i].id !== u.id) continue;
+      const old = state.units[i];
+      if (old.revision === u.revision && JSON.stringify(old.findings) === JSON.stringify(u.findings)) continue;
+      const row = rowAt(i);
+      if (row && row.querySelector('textarea, input')) continue;
+      replaceUnit(u);
+    }
+  }
+  showQaState();
+  checkLater();
+}
+
+function showQaState() {
+  const box = $('#qa-box');
+  if (box) box.replaceChildren(...[qaLine(state.qa)].filter(Boolean));
 }
 
 function nearEnd() {
@@ -263,7 +421,8 @@ function renderRows(from) {
   const body = $('#pair-rows');
   if (!body) return;
   if (from === 0) body.replaceChildren();
-  for (let i = from; i < state.units.length; i++) body.append(pairRow(state.units[i], i));
+  for (let i = from; i < state.units.length; i++) body.append(...pairRows(state.units[i], i));
+  showQaState();
   const total = state.total !== null && state.total !== undefined ? state.total
     : (state.more ? null : state.units.length);
   $('#count').textContent = state.units.length + (total !== null && total !== state.units.length ? ' of ' + total : '')
@@ -271,27 +430,47 @@ function renderRows(from) {
   $('#more').hidden = !state.more;
 }
 
-function pairRow(u, i) {
+/// A pair's row and, when it has findings, the row of its findings under its texts.
+function pairRows(u, i) {
   const [left, right] = columns();
   const source = columns().find((c) => c.side === 'source');
   const target = columns().find((c) => c.side === 'target');
+  const sev = worst(u.findings);
+  // a pair changed since the latest check (before the first check ends, the QA line says so)
+  const unchecked = u.findings === null && !!(state.qa && state.qa.checked_at);
   const meta = el('td', { class: 'meta' },
     el('div', {}, el('span', { class: 'id', text: '#' + u.id }), ' ',
       el('span', { class: 'sentences', title: 'sentence numbers (' + source.lang + ' → ' + target.lang + '), from 0', text: rangeLabel(u.source_sentences) + ' → ' + rangeLabel(u.target_sentences) })),
     el('div', {}, scoreBadge(u.score), ' ', el('span', { class: 'status ' + u.status, text: u.status })),
+    unchecked ? el('div', { class: 'qa-pending quiet', title: 'the QA check has not seen this pair as it now is yet', text: 'QA: checking…' }) : null,
     u.note ? el('bdi', { class: 'note', dir: 'auto', text: u.note }) : null);
-  const cell = (c) => el('td', { class: 'text ' + c.side, dir: dirOf(c.lang), lang: c.lang }, textBlock(u[c.side], c.lang));
-  const row = el('tr', { class: 'pair' + (i === state.selected ? ' selected' : ''), 'data-id': u.id, 'data-index': i },
+  const cell = (c) => el('td', { class: 'text ' + c.side, dir: dirOf(c.lang), lang: c.lang }, markedBlock(u[c.side], c.lang, u.findings, c.side));
+  const selected = i === state.selected ? ' selected' : '';
+  const row = el('tr', { class: 'pair' + selected + (sev ? ' flagged has-findings ' + sev : ''), 'data-id': u.id, 'data-index': i },
     meta, cell(left), cell(right));
-  row.addEventListener('click', (e) => {
-    if (e.target.closest('textarea, input, button')) return;
-    select(i);
-  });
-  return row;
+  const rows = [row];
+  if (u.findings && u.findings.length) {
+    rows.push(el('tr', { class: 'findings' + selected, 'data-for': u.id },
+      el('td', { class: 'meta' }),
+      el('td', { colspan: '2' }, el('ul', { class: 'findings', 'aria-label': 'QA findings of #' + u.id }, ...u.findings.map(findingItem)))));
+  }
+  for (const r of rows) {
+    r.addEventListener('click', (e) => {
+      if (e.target.closest('textarea, input, button')) return;
+      select(i);
+    });
+  }
+  return rows;
 }
 
 function rowAt(i) {
-  return document.querySelector('#pair-rows tr[data-index="' + i + '"]');
+  return document.querySelector('#pair-rows tr.pair[data-index="' + i + '"]');
+}
+
+/// The row of findings under a pair's row, if it has one.
+function findingsRowOf(row) {
+  const next = row && row.nextElementSibling;
+  return next && next.classList.contains('findings') ? next : null;
 }
 
 function replaceUnit(u) {
@@ -299,7 +478,11 @@ function replaceUnit(u) {
   if (i < 0) return;
   state.units[i] = u;
   const old = rowAt(i);
-  if (old) old.replaceWith(pairRow(u, i));
+  if (old) {
+    const oldFindings = findingsRowOf(old);
+    if (oldFindings) oldFindings.remove();
+    old.replaceWith(...pairRows(u, i));
+  }
   if (i === state.selected) renderPanel();
 }
 
@@ -309,12 +492,22 @@ function select(i, quiet) {
     return;
   }
   const old = rowAt(state.selected);
-  if (old) old.classList.remove('selected');
+  if (old) {
+    old.classList.remove('selected');
+    const f = findingsRowOf(old);
+    if (f) f.classList.remove('selected');
+  }
   state.selected = i;
   const row = rowAt(i);
   if (row) {
     row.classList.add('selected');
-    if (!quiet || i > 0) row.scrollIntoView({ block: 'nearest' });
+    const f = findingsRowOf(row);
+    if (f) f.classList.add('selected');
+    if (!quiet || i > 0) {
+      const f = findingsRowOf(row);
+      if (f) f.scrollIntoView({ block: 'nearest' });
+      row.scrollIntoView({ block: 'nearest' });
+    }
   }
   renderPanel();
   if (i >= state.units.length - 5 && state.more) load(false);
@@ -361,9 +554,15 @@ function renderPanel() {
         ];
       })),
   ] : [el('p', { class: 'quiet', text: 'Read-only: this server refuses changes.' })];
+  const findings = u.findings === null
+    ? el('p', { class: 'quiet', text: 'The QA check has not seen this pair as it now is yet.' })
+    : u.findings.length
+      ? el('ul', { class: 'findings', id: 'panel-findings' }, ...u.findings.map(findingItem))
+      : el('p', { class: 'quiet', text: 'No QA finding.' });
   panel.replaceChildren(
     el('h2', { text: 'Pair #' + u.id }),
     el('p', { class: 'quiet', text: 'changed ' + u.changed + ' by ' + u.changed_by }),
+    findings,
     ...actions,
     el('h3', { text: 'Similar pairs in the memory' }),
     el('div', { id: 'similar', class: 'quiet', text: 'Looking…' }),
@@ -408,7 +607,11 @@ function similarMatch(m) {
       el('bdi', { text: m.document }), ' ', el('span', { class: 'status ' + m.status, text: m.status })),
     el('div', { dir: dirOf(matchedLang), lang: matchedLang }, marked),
     el('div', { dir: dirOf(otherLang), lang: otherLang }, textBlock(m[otherSide], otherLang)),
-    m.only_in_text.length ? el('div', { class: 'quiet' }, 'not in the match: ', el('bdi', { text: m.only_in_text.join(' ') })) : null);
+    m.numbers && m.numbers.length ? el('div', { class: 'numbers', title: 'this pair\'s number → the match\'s (placeables: swapped in without retranslating)' },
+      'numbers: ', ...m.numbers.flatMap((n, k) => [k ? ', ' : '',
+        el('bdi', { text: n.text === null ? '–' : n.text }), ' → ', el('bdi', { text: n.match === null ? '–' : n.match })])) : null,
+    m.only_in_text.length ? el('div', { class: 'quiet' }, 'not in the match: ', el('bdi', { text: m.only_in_text.join(' ') })) : null,
+    m.only_in_match.length ? el('div', { class: 'quiet' }, 'only in the match: ', el('bdi', { text: m.only_in_match.join(' ') })) : null);
 }
 
 // ----------------------------------------------------------------------------------------
@@ -420,6 +623,9 @@ async function change(method, path, body, after) {
     const reply = await api(method, path, body);
     say(reply.change ? 'Change ' + reply.change.id + ': ' + reply.change.summary : 'Done', 'ok');
     if (after) await after(reply); else for (const u of reply.units) replaceUnit(u);
+    // the memory changed: its findings are checked again
+    if (state.qa) state.qa = Object.assign({}, state.qa, { current: false });
+    checkLater();
     return reply;
   } catch (e) {
     if (e.status === 409 && e.unit) replaceUnit(e.unit);
@@ -546,7 +752,27 @@ function bulkApprove() {
   if (min !== '') selection.min_score = Number(min);
   if (selection.max_score !== undefined) selection.max_score = Number(selection.max_score);
   selection.flagged = false;
-  change('POST', '/documents/' + encodeURIComponent(state.doc.name) + '/bulk', { status: 'approved', selection }, () => reload());
+  const shown = 'pair shown' + (min !== '' ? ' with score ≥ ' + min : '') + ' and no QA finding';
+  say('Approving every ' + shown + '…');
+  change('POST', '/documents/' + encodeURIComponent(state.doc.name) + '/bulk', { status: 'approved', selection }, async (r) => {
+    await reload();
+    say(bulkSummary(r, shown), 'ok');
+  });
+}
+
+/// What a bulk approval did, in one line: how many approved, how many skipped and why.
+function bulkSummary(r, shown) {
+  const pairs = (n) => n + (n === 1 ? ' pair' : ' pairs');
+  const approved = r.selected - r.skipped;
+  const why = [];
+  if (r.skipped) why.push(pairs(r.skipped) + ' already approved');
+  if (r.with_findings) why.push(pairs(r.with_findings) + ' with QA findings');
+  if (r.unchecked) why.push(pairs(r.unchecked) + ' not checked yet');
+  const skipped = why.length ? '; skipped: ' + why.join(', ') : '';
+  if (!r.change) {
+    return 'Nothing changed: ' + (r.selected ? 'every ' + shown + ' is already approved' : 'no ' + shown) + skipped + '.';
+  }
+  return 'Approved ' + pairs(approved) + ' (change ' + r.change.id + ')' + skipped + '.';
 }
 
 function realign() {
@@ -561,32 +787,59 @@ async function reload() {
 // ----------------------------------------------------------------------------------------
 // the keyboard
 
+/// Every key of the page: what runs it and what the help (?) says — one table, so the help
+/// lists exactly the keys there are. `writes`: refused on a read-only server.
+function english() { return columns().find((c) => c.lang !== 'ar') || columns()[1]; }
+function arabic() { return columns().find((c) => c.lang === 'ar') || columns()[0]; }
+const KEYS = [
+  { keys: ['j', 'ArrowDown'], help: 'next pair', run: () => select(state.selected + 1) },
+  { keys: ['k', 'ArrowUp'], help: 'previous pair', run: () => select(state.selected - 1) },
+  { keys: ['f'], help: 'next pair flagged by QA', run: () => selectFlagged(1) },
+  { keys: ['F'], help: 'previous pair flagged by QA', run: () => selectFlagged(-1) },
+  { keys: ['a'], help: 'approve', writes: true, run: () => setStatus('approved') },
+  { keys: ['v'], help: 'mark reviewed', writes: true, run: () => setStatus('reviewed') },
+  { keys: ['r'], help: 'reject', writes: true, run: () => setStatus('rejected') },
+  { keys: ['d'], help: 'back to draft', writes: true, run: () => setStatus('draft') },
+  { keys: ['e'], help: 'edit the English inline (Enter saves, Shift+Enter new line, Esc cancels)', writes: true, run: () => startEdit(english().side) },
+  { keys: ['E'], help: 'edit the Arabic inline', writes: true, run: () => startEdit(arabic().side) },
+  { keys: ['n'], help: 'note (Enter saves, an empty note removes it)', writes: true, run: () => startNote() },
+  { keys: ['s'], help: 'split: choose how many sentences of each side stay', writes: true, run: () => startSplit() },
+  { keys: ['m'], help: 'merge with the next pair', writes: true, run: () => mergeNext() },
+  { keys: ['['], help: 'move the English\'s first sentence to the previous pair', writes: true, run: () => moveSentence(english().side, 'previous') },
+  { keys: [']'], help: 'move the English\'s last sentence to the next pair', writes: true, run: () => moveSentence(english().side, 'next') },
+  { keys: ['{'], help: 'move the Arabic\'s first sentence to the previous pair', writes: true, run: () => moveSentence(arabic().side, 'previous') },
+  { keys: ['}'], help: 'move the Arabic\'s last sentence to the next pair', writes: true, run: () => moveSentence(arabic().side, 'next') },
+  { keys: ['u'], help: 'undo the last change', writes: true, run: () => undo() },
+  { keys: ['/'], help: 'search the text', run: () => $('#filter-q') && $('#filter-q').focus() },
+  { keys: ['?'], help: 'this list (Esc closes)', anywhere: true, run: () => $('#help').showModal() },
+];
+
+const KEY_NAMES = { ArrowDown: '↓', ArrowUp: '↑' };
+
+function renderHelp() {
+  const readOnly = state.info && state.info.read_only;
+  $('#help-keys').replaceChildren(...KEYS.map((k) => el('tr', { class: k.writes && readOnly ? 'quiet' : null },
+    el('th', {}, ...k.keys.flatMap((key, n) => [n ? ' ' : '', el('kbd', { text: KEY_NAMES[key] || key })])),
+    el('td', { text: k.help + (k.writes && readOnly ? ' (not on this read-only server)' : '') }))));
+}
+
+/// Selects the next (or previous) pair shown that has findings.
+function selectFlagged(step) {
+  for (let i = state.selected + step; i >= 0 && i < state.units.length; i += step) {
+    if (state.units[i].findings && state.units[i].findings.length) return select(i);
+  }
+  say('No pair flagged by QA ' + (step > 0 ? 'after' : 'before') + ' this one' + (step > 0 && state.more ? ' among those loaded' : ''), 'ok');
+}
+
 function onKey(e) {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const typing = e.target.closest && e.target.closest('input, textarea, select, dialog');
   if (typing) return;
-  if (e.key === '?') { e.preventDefault(); $('#help').showModal(); return; }
-  if (!state.doc) return;
-  const keys = {
-    j: () => select(state.selected + 1), ArrowDown: () => select(state.selected + 1),
-    k: () => select(state.selected - 1), ArrowUp: () => select(state.selected - 1),
-    '/': () => $('#filter-q').focus(),
-  };
-  const writable = !(state.info && state.info.read_only);
-  if (writable) {
-    const english = columns().find((c) => c.lang !== 'ar') || columns()[1];
-    const arabic = columns().find((c) => c.lang === 'ar') || columns()[0];
-    Object.assign(keys, {
-      a: () => setStatus('approved'), v: () => setStatus('reviewed'),
-      r: () => setStatus('rejected'), d: () => setStatus('draft'),
-      e: () => startEdit(english.side), E: () => startEdit(arabic.side),
-      n: startNote, s: startSplit, m: mergeNext, u: undo,
-      '[': () => moveSentence(english.side, 'previous'), ']': () => moveSentence(english.side, 'next'),
-      '{': () => moveSentence(arabic.side, 'previous'), '}': () => moveSentence(arabic.side, 'next'),
-    });
-  }
-  const action = keys[e.key];
-  if (action) { e.preventDefault(); action(); }
+  const key = KEYS.find((k) => k.keys.includes(e.key));
+  if (!key || (!state.doc && !key.anywhere)) return;
+  if (key.writes && state.info && state.info.read_only) return say('Read-only: this server refuses changes.', 'error');
+  e.preventDefault();
+  key.run();
 }
 
 // ----------------------------------------------------------------------------------------
@@ -598,6 +851,7 @@ async function start() {
   $('#split-form').addEventListener('submit', () => { finishSplit(); });
   $('#split-cancel').addEventListener('click', () => $('#split-dialog').close());
   document.addEventListener('keydown', onKey);
+  renderHelp();
   window.addEventListener('hashchange', route);
   if (!state.token) {
     say('No token: open the URL that bitext serve printed (it ends with #token=…).', 'error');
@@ -611,6 +865,7 @@ async function start() {
     return failed(e);
   }
   $('#who').textContent = (state.info.read_only ? 'read-only · ' : '') + 'changes recorded as ' + state.info.user;
+  renderHelp();
   await route();
   document.body.dataset.ready = 'true';
 }
