@@ -696,7 +696,7 @@ fn compare_names(
         // there; and either the memory transliterates it there (a name, not a word
         // translated), or the Arabic here has a name the memory knows that no English word
         // here accounts for (the one it replaced)
-        let elsewhere = models.name_documents(&lower) > usize::from(here >= 1);
+        let elsewhere = models.name_elsewhere(&lower, pair.document);
         if !elsewhere
             || models.transliterated(&lower) == 0
                 && !*leftover.get_or_init(|| leftover_name(english, a, models))

@@ -76,6 +76,9 @@ pub(crate) fn register_functions(conn: &Connection, cache: Arc<TermCache>) -> ru
     )
 }
 
+/// Most key terms [`Memory::units_with_keys`] puts in one query.
+pub const KEYS_A_QUERY: usize = 100;
+
 /// One side of the units: the source or the target text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -231,6 +234,29 @@ impl Memory {
             }
         }
         Ok(())
+    }
+
+    /// The units whose `side` holds the same text after normalisation as one of `keys` (each a
+    /// [`crate::text::terms::key`] term, which the index holds for every text), in id order:
+    /// what the checks compare a text with elsewhere in the memory, found without reading it.
+    /// The keys are asked in batches of [`KEYS_A_QUERY`].
+    pub fn units_with_keys(&self, side: Side, keys: &[String]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM unit_index WHERE unit_index MATCH ?1")
+            .map_err(|e| self.fail(e))?;
+        for batch in keys.chunks(KEYS_A_QUERY) {
+            let terms: Vec<String> = batch.iter().map(|k| crate::text::terms::quote(k)).collect();
+            let query = format!("{{{}}} : ({})", side.as_str(), terms.join(" OR "));
+            let mut rows = stmt.query([&query]).map_err(|e| self.fail(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+                out.push(row.get(0).map_err(|e| self.fail(e))?);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     /// The unit with this id, if there is one (no error for a missing id).

@@ -234,6 +234,56 @@ impl Memory {
         Ok(out)
     }
 
+    /// Calls `f` with a bounded, evenly spread sample of units and their document's languages
+    /// (source, target), read without scanning the memory: with `document`, the document's
+    /// units whose position is a multiple of `step`, in order; without, the units whose id is a
+    /// multiple of `step` (each found by its id), in id order. A `step` of 1 reads every unit.
+    pub fn for_each_sampled_unit(
+        &self,
+        document: Option<&str>,
+        step: u64,
+        mut f: impl FnMut(Unit, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let step = step.clamp(1, i64::MAX as u64) as i64;
+        let mut stmt;
+        let mut rows = match document {
+            Some(name) => {
+                self.document_id(name)?;
+                stmt = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang
+                         FROM units u JOIN documents d ON d.id = u.document_id
+                         WHERE d.name = ?1 AND u.position % ?2 = 0 ORDER BY u.position, u.id"
+                    ))
+                    .map_err(|e| self.fail(e))?;
+                stmt.query(rusqlite::params![name, step])
+                    .map_err(|e| self.fail(e))?
+            }
+            None => {
+                stmt = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "WITH RECURSIVE ids(i) AS (
+                             SELECT ?1 UNION ALL SELECT i + ?1 FROM ids
+                             WHERE i + ?1 <= (SELECT max(id) FROM units))
+                         SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang
+                         FROM ids CROSS JOIN units u ON u.id = ids.i
+                         JOIN documents d ON d.id = u.document_id"
+                    ))
+                    .map_err(|e| self.fail(e))?;
+                stmt.query([step]).map_err(|e| self.fail(e))?
+            }
+        };
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+            let unit = unit_from_row(row).map_err(|e| self.fail(e))?;
+            let source: String = row.get(17).map_err(|e| self.fail(e))?;
+            let target: String = row.get(18).map_err(|e| self.fail(e))?;
+            f(unit, &source, &target)?;
+        }
+        Ok(())
+    }
+
     /// The ids of the units numbered `first` to `last` (both included) that exist, in order.
     pub fn unit_ids_between(&self, first: i64, last: i64) -> Result<Vec<i64>> {
         let mut stmt = self
