@@ -412,6 +412,19 @@ pub fn findings_by_unit(
     Ok((found, notes))
 }
 
+/// The findings of one unit and the notes on what could not be checked (what `show` prints):
+/// the cost of the memory's sample, the unit's document model and the one word model it
+/// needs, not of its document's other units.
+pub fn findings_of_unit(memory: &Memory, id: i64) -> Result<(Vec<Finding>, Vec<String>)> {
+    memory.read_snapshot(|| {
+        let unit = memory.export_unit(id)?;
+        let mut models = Models::for_memory(memory)?;
+        let units = [unit];
+        let mut found = check_chunk(memory, &mut models, &units, 0, 1, &|_, _| {})?;
+        Ok((found.pop().unwrap_or_default(), models.notes()))
+    })
+}
+
 /// `f` over the items, on both cores when there are many; `progress` now and then with how
 /// many are done.
 fn in_parallel<T: Sync, R: Send>(

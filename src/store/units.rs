@@ -234,6 +234,32 @@ impl Memory {
         Ok(out)
     }
 
+    /// The unit with this id as an export reads it: with its document's languages, its
+    /// inline markup and TMX extras.
+    pub fn export_unit(&self, id: i64) -> Result<super::ExportUnit> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang, u.source_markup,
+                        u.target_markup, u.tmx_extras
+                 FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ?1"
+            ))
+            .map_err(|e| self.fail(e))?;
+        stmt.query_row([id], |r| {
+            Ok(super::ExportUnit {
+                unit: unit_from_row(r)?,
+                source_lang: r.get(17)?,
+                target_lang: r.get(18)?,
+                source_markup: r.get(19)?,
+                target_markup: r.get(20)?,
+                tmx_extras: r.get(21)?,
+            })
+        })
+        .optional()
+        .map_err(|e| self.fail(e))?
+        .ok_or(Error::UnknownUnit(id))
+    }
+
     /// Calls `f` with a bounded, evenly spread sample of units and their document's languages
     /// (source, target), read without scanning the memory: with `document`, the document's
     /// units whose position is a multiple of `step`, in order; without, the units whose id is a
