@@ -21,6 +21,9 @@ use super::{Finding, Kind, Pair, Severity};
 
 /// `|δ|` of the length model above which one side is much shorter than the other.
 pub const OMISSION_DELTA: f64 = 2.0;
+/// Share of the source's known words a target much shorter than expected must translate to be
+/// taken as a dense rendering rather than an omission.
+pub const OMISSION_COVERAGE: f64 = 0.85;
 /// `δ` above which the target is much longer than the source: translation into English
 /// spells out what Arabic implies, so a longer target needs a larger misfit.
 pub const ADDITION_DELTA: f64 = 3.0;
@@ -165,7 +168,7 @@ impl Evidence {
                 Lang::En => pair.target,
                 Lang::Ar => pair.source,
             };
-            let scale = if headline(english) {
+            let scale = if headline(english) || title(pair, english) {
                 crate::align::length::OUTLIER_SCALE
             } else {
                 1.0
@@ -208,6 +211,22 @@ impl Evidence {
             (sum + PRIOR_WORDS * PRIOR_EVIDENCE + shared * ANCHOR_EVIDENCE)
                 / (words as f64 + PRIOR_WORDS + shared),
         )
+    }
+
+    /// True when a target `delta` standard deviations short leaves part of the source
+    /// unexplained: fewer than [`OMISSION_COVERAGE`] of the source's known words have a
+    /// translation in the target, or the target is shorter than twice [`OMISSION_DELTA`]
+    /// allows (a dense rendering explains its source, a cut one does not). Without a word
+    /// model the length alone decides.
+    fn source_uncovered(&self, delta: f64) -> bool {
+        let Some(lexical) = &self.lexical else {
+            return true;
+        };
+        let known = lexical.source.len();
+        let explained = lexical.source.iter().filter(|w| w.evidence > 0.0).count();
+        known == 0
+            || (explained as f64) < OMISSION_COVERAGE * known as f64
+            || delta < -2.0 * OMISSION_DELTA
     }
 
     fn lexical_words(&self) -> usize {
@@ -365,7 +384,7 @@ impl Evidence {
         }
         if let Some(delta) = self.length_delta {
             let (ls, lt, expected) = self.lengths;
-            if delta < -OMISSION_DELTA {
+            if delta < -OMISSION_DELTA && self.source_uncovered(delta) {
                 let (source, target) = self
                     .lexical
                     .as_ref()
@@ -599,6 +618,18 @@ pub fn english_words(text: &str) -> Vec<EnglishWord> {
         push(&mut out, s, text.len(), &mut initial);
     }
     out
+}
+
+/// A document's title: its first pair, the English without a sentence's closing punctuation
+/// (`British PM May accuses critics of 'playing politics' over Brexit`). A title is rendered
+/// freely, as a headline is.
+fn title(pair: &Pair, english: &str) -> bool {
+    let last = english
+        .trim_end()
+        .trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', '\u{00BB}', ')'])
+        .chars()
+        .last();
+    pair.position == 0 && !last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '…' | ':' | ';'))
 }
 
 /// An English headline in title case: most of its words capitalised.

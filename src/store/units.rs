@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::{Memory, Status};
 use crate::error::{Error, Result};
 
+/// Consecutive ids [`Memory::for_each_sampled_unit`] reads together.
+pub const SAMPLE_RUN: u64 = 16;
+
 /// An aligned pair as stored: one or more source sentences and their translation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
@@ -262,8 +265,10 @@ impl Memory {
 
     /// Calls `f` with a bounded, evenly spread sample of units and their document's languages
     /// (source, target), read without scanning the memory: with `document`, the document's
-    /// units whose position is a multiple of `step`, in order; without, the units whose id is a
-    /// multiple of `step` (each found by its id), in id order. A `step` of 1 reads every unit.
+    /// units whose position is a multiple of `step`, in order; without, the units of every
+    /// `step`-th run of [`SAMPLE_RUN`] ids (ids 0…15, then 16·step…16·step+15, …: runs of
+    /// neighbours, so that a sample of a large file reads few of its pages), in id order. A
+    /// `step` of 1 reads every unit.
     pub fn for_each_sampled_unit(
         &self,
         document: Option<&str>,
@@ -290,15 +295,17 @@ impl Memory {
                 stmt = self
                     .conn
                     .prepare_cached(&format!(
-                        "WITH RECURSIVE ids(i) AS (
-                             SELECT ?1 UNION ALL SELECT i + ?1 FROM ids
+                        "WITH RECURSIVE runs(i) AS (
+                             SELECT 0 UNION ALL SELECT i + ?1 FROM runs
                              WHERE i + ?1 <= (SELECT max(id) FROM units))
                          SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang
-                         FROM ids CROSS JOIN units u ON u.id = ids.i
-                         JOIN documents d ON d.id = u.document_id"
+                         FROM runs CROSS JOIN units u ON u.id BETWEEN runs.i AND runs.i + ?2
+                         JOIN documents d ON d.id = u.document_id ORDER BY u.id"
                     ))
                     .map_err(|e| self.fail(e))?;
-                stmt.query([step]).map_err(|e| self.fail(e))?
+                let run = SAMPLE_RUN as i64;
+                stmt.query([step.saturating_mul(run), run - 1])
+                    .map_err(|e| self.fail(e))?
             }
         };
         while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
