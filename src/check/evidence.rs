@@ -558,7 +558,7 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
     let mut t = number_spans_of(pair.target, &words.target);
     let mut matched = 0;
     s.retain(|n| {
-        if let Some(k) = t.iter().position(|m| m.value == n.value) {
+        if let Some(k) = t.iter().position(|m| m.agrees_with(n)) {
             t.remove(k);
             matched += 1;
             false
@@ -577,7 +577,14 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
 /// `12:50`).
 fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
     let digits = |n: &[Number]| n.iter().any(|n| !n.in_words && !n.loose);
-    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
+    // an ordinal in words against another is a rendering (`الشوط الثاني`, "the restart";
+    // `اجتماعهم الأول`, "their initial meeting"), not a number changed
+    let ordinal_words = |n: &[Number]| n.iter().all(|n| n.in_words && n.loose);
+    digits(source)
+        || digits(target)
+        || (!source.is_empty()
+            && !target.is_empty()
+            && !(ordinal_words(source) && ordinal_words(target)))
 }
 
 /// The words of an English text as names are looked for: runs of letters and apostrophes,
