@@ -701,11 +701,23 @@ fn compare_names(
     });
     let arabic = std::cell::OnceCell::new();
     let leftover = std::cell::OnceCell::new();
+    let orphan = std::cell::OnceCell::new();
     let mut unmatched = Vec::new();
     let mut matched = 0;
-    for w in english_list {
+    let capitalised_at = |k: usize| {
+        english_list.get(k).and_then(|w: &EnglishWord| {
+            let word = &english[w.span.clone()];
+            word.chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                .then_some(word)
+        })
+    };
+    for (k, w) in english_list.iter().enumerate() {
         let word = &english[w.span.clone()];
-        if !name_like(word) {
+        // an abbreviation (Det., Sen., Oct.) is no name
+        let abbreviation = word.chars().count() <= 4 && english[w.span.end..].starts_with('.');
+        if !name_like(word) || abbreviation {
             continue;
         }
         let lower = word.to_lowercase();
@@ -714,14 +726,31 @@ fn compare_names(
             continue;
         }
         let skeleton = names::english_skeleton(word);
-        if skeleton.len() < names::MIN_LEN {
+        // a short name (Kim, Lee, Korea) is compared whole: its skeleton must be an Arabic
+        // word's
+        let short = skeleton.len() < names::MIN_LEN;
+        if short && skeleton.len() < 2 {
             continue;
         }
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
         let here = models.name_pairs(pair.document, &lower);
+        // a name of two English words Arabic writes as one (New York, نيويورك)
+        let joined = |other: Option<&str>, before: bool| {
+            other.is_some_and(|o| {
+                let both = if before {
+                    format!("{o}{word}")
+                } else {
+                    format!("{word}{o}")
+                };
+                transliterated(&both, a)
+            })
+        };
         let found = here >= 2
+            || (short && a.short.contains(&skeleton))
             || transliterated(word, a)
+            || joined(k.checked_sub(1).and_then(capitalised_at), true)
+            || joined(capitalised_at(k + 1), false)
             || explained.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
@@ -735,20 +764,28 @@ fn compare_names(
         // translated), or the Arabic here has a name the memory knows that no English word
         // here accounts for (the one it replaced)
         let elsewhere = models.name_elsewhere(&lower, pair.document);
-        if !elsewhere
-            || models.transliterated(&lower) == 0
-                && !*leftover.get_or_init(|| leftover_name(english, a, models))
-        {
+        let known_name = elsewhere
+            && (models.transliterated(&lower) > 0
+                || *leftover.get_or_init(|| leftover_name(english, a, models)));
+        // or a word of its document's vocabulary nowhere else, where the Arabic has a word
+        // that looks like a name (not translated, unknown or a name elsewhere) no English
+        // word accounts for
+        let stray = here <= 1
+            && elsewhere
+            && !derived_word(&lower)
+            && *orphan.get_or_init(|| orphan_name(english, a));
+        if !known_name && !stray || short && !stray {
             continue;
         }
         let loose = loose_skeleton(&skeleton);
-        if a.orphans
-            .iter()
-            .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
+        if !short
+            && a.orphans
+                .iter()
+                .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
         {
             matched += 1;
         } else {
-            unmatched.push(w.span);
+            unmatched.push(w.span.clone());
         }
     }
     (unmatched, side, matched)
@@ -763,6 +800,9 @@ pub(crate) struct ArabicNames<'w> {
     /// Loose skeletons of the words the word model does not translate: where a name
     /// transliterated unusually hides.
     orphans: Vec<String>,
+    /// Loose skeletons of the words the word model has never seen (rare words: names most
+    /// often).
+    unknown: Vec<String>,
     /// Words in Latin letters.
     latin: Vec<&'w str>,
     /// Each Arabic word without clitics, with its skeleton.
@@ -781,6 +821,7 @@ impl<'w> ArabicNames<'w> {
             skeletons: Vec::new(),
             short: Vec::new(),
             orphans: Vec::new(),
+            unknown: Vec::new(),
             stems: Vec::new(),
             latin: words
                 .iter()
@@ -796,6 +837,7 @@ impl<'w> ArabicNames<'w> {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
             });
+            let unknown = scores.is_none_or(|ws| !ws.iter().any(|s| s.span.start == w.span.start));
             let bare = stem(&w.norm);
             out.stems.push((bare, names::arabic_skeleton(bare)));
             for skeleton in [
@@ -804,6 +846,9 @@ impl<'w> ArabicNames<'w> {
             ] {
                 if orphans && !explained && skeleton.len() >= names::MIN_LEN {
                     out.orphans.push(loose_skeleton(&skeleton));
+                    if unknown {
+                        out.unknown.push(loose_skeleton(&skeleton));
+                    }
                 }
                 if skeleton.len() >= names::MIN_LEN {
                     out.skeletons.push(skeleton.clone());
@@ -846,6 +891,36 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
             && !capitalised
                 .iter()
                 .any(|e| names::similarity(e, skeleton) > 0.0)
+    })
+}
+
+/// English derivational endings of common nouns and adjectives (Assessment, Prevention,
+/// Celebrity): a capitalised word with one is a word of a title, not a name.
+const DERIVED_ENDINGS: &[&str] = &[
+    "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism", "ship", "hood", "ive", "ical",
+    "ous", "ure", "ing", "ary", "ery", "ory",
+];
+
+/// True when a word (lower case) ends as a derived English word does.
+fn derived_word(lower: &str) -> bool {
+    DERIVED_ENDINGS
+        .iter()
+        .any(|e| lower.len() >= e.len() + 3 && lower.ends_with(e))
+}
+
+/// True when the Arabic side has a word the word model has never seen (a rare word: a name
+/// most often) whose skeleton is like no capitalised word's of the English side.
+fn orphan_name(english: &str, arabic: &ArabicNames) -> bool {
+    let capitalised: Vec<String> = english_words(english)
+        .iter()
+        .map(|w| &english[w.span.clone()])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| loose_skeleton(&names::english_skeleton(w)))
+        .collect();
+    arabic.unknown.iter().any(|o| {
+        !capitalised
+            .iter()
+            .any(|e| strsim::normalized_damerau_levenshtein(o, e) >= LOOSE_NAME)
     })
 }
 
