@@ -336,6 +336,75 @@ mod tests {
     }
 
     #[test]
+    fn units_with_the_same_normalised_text_are_found_by_its_key() {
+        use crate::text::{normalize::word_spans, terms::key};
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let units = m.units(&crate::store::UnitFilter::default()).unwrap();
+        let (a, b) = (&units[3], &units[5]);
+        let source_key = key(&word_spans(&a.source));
+        assert_eq!(
+            m.units_with_keys(Side::Source, std::slice::from_ref(&source_key))
+                .unwrap(),
+            [a.id]
+        );
+        assert!(
+            m.units_with_keys(Side::Target, std::slice::from_ref(&source_key))
+                .unwrap()
+                .is_empty()
+        );
+        // the same words with other punctuation and harakat: the same key
+        m.conn
+            .execute(
+                "UPDATE units SET source = ?1 WHERE id = ?2",
+                rusqlite::params![format!("  {}!!", a.source.replace('ا', "اَ")), b.id],
+            )
+            .unwrap();
+        // asked among more keys than one query holds
+        let mut keys: Vec<String> = (0..2 * KEYS_A_QUERY)
+            .map(|k| key(&word_spans(&format!("nothing like it {k}"))))
+            .collect();
+        keys.push(source_key);
+        assert_eq!(
+            m.units_with_keys(Side::Source, &keys).unwrap(),
+            [a.id.min(b.id), a.id.max(b.id)]
+        );
+    }
+
+    #[test]
+    fn a_sample_reads_runs_of_ids_or_positions_of_a_document() {
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let sample = |document: Option<&str>, step: u64| {
+            let mut out = Vec::new();
+            m.for_each_sampled_unit(document, step, |u, source, target| {
+                assert_eq!((source, target), ("ar", "en"));
+                out.push((u.id, u.position));
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        let all = sample(None, 1);
+        assert_eq!(all.len(), 18);
+        // every second run of 16 ids: ids 0…15, then 32…47
+        let ids: Vec<i64> = sample(None, 2).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, (1..=15).collect::<Vec<i64>>());
+        let positions: Vec<i64> = sample(Some("kazakhstan-2022"), 5)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(positions, [0, 5, 10, 15]);
+        assert!(matches!(
+            m.for_each_sampled_unit(Some("nope"), 1, |_, _, _| Ok(())),
+            Err(Error::UnknownDocument(_))
+        ));
+        let unit = m.export_unit(all[2].0).unwrap();
+        assert_eq!((unit.unit.id, unit.source_lang.as_str()), (all[2].0, "ar"));
+        assert!(matches!(m.export_unit(999), Err(Error::UnknownUnit(999))));
+    }
+
+    #[test]
     fn deleting_a_document_empties_its_part_of_the_index() {
         let mut m = Memory::open_in_memory().unwrap();
         kazakhstan(&mut m);
