@@ -582,9 +582,9 @@ fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
     let ordinal_words = |n: &[Number]| n.iter().all(|n| n.in_words && n.loose);
     digits(source)
         || digits(target)
-        || (!source.is_empty()
-            && !target.is_empty()
-            && !(ordinal_words(source) && ordinal_words(target)))
+        || !(source.is_empty()
+            || target.is_empty()
+            || ordinal_words(source) && ordinal_words(target))
 }
 
 /// The words of an English text as names are looked for: runs of letters and apostrophes,
@@ -774,7 +774,8 @@ fn compare_names(
             && elsewhere
             && !derived_word(&lower)
             && *orphan.get_or_init(|| orphan_name(english, a));
-        if !known_name && !stray || short && !stray {
+        // a short name only by the third way: its skeleton says too little
+        if !stray && (short || !known_name) {
             continue;
         }
         let loose = loose_skeleton(&skeleton);

@@ -1,21 +1,30 @@
-//! What the checks know about a memory, built once per run: each document's length model, two
-//! word-translation models, an index of normalised texts for consistency, and how English
-//! words are capitalised.
+//! What the checks know about a memory: each document's length model, the word-translation
+//! models, the units with the same normalised texts, and how English words are capitalised.
+//!
+//! **Bounded.** Nothing here holds the memory. [`Models::for_memory`] learns the memory-wide
+//! models from a sample of at most about [`SAMPLE_UNITS`] units (runs of neighbouring ids
+//! spread over the memory, read by id); [`Models::add_documents`] learns a document's length
+//! model and names from its own units (at most [`DOCUMENT_SAMPLE`]); [`Models::index_keys`]
+//! finds the units sharing a checked pair's normalised source or target through the search
+//! index's key terms. A unit's findings depend on the memory, never on what else is checked
+//! with it. ([`Models::build`] does all of it from pairs held in memory, for tests and small
+//! sets.)
 //!
 //! **Length.** A document's ratio of target to source characters and the variance of the
 //! Gale–Church model ([`crate::align::length`]) as the aligner estimates them: the ratio from the
 //! document's totals (shrunk toward the memory's ratio for short documents), the variance
-//! re-estimated with [`LengthModel::refined`] from the document's pairs that fit the default
-//! model within three standard deviations.
+//! re-estimated with [`LengthModel::refined`]'s estimator from the document's pairs that fit
+//! the default model within three standard deviations.
 //!
-//! **Word translations.** IBM Model 1 ([`crate::align::lexical::Lexicon`]) trained on the pairs
-//! the memory trusts, as `align` trains on them: reviewed and approved pairs, drafts the aligner
-//! was sure of (score ≥ 0.9) and drafts without a score (imported from another tool's memory);
-//! never rejected ones, nor pairs whose target is in the source's script. A model that has seen
-//! a pair explains that pair's rare words by each other, wrong or not, so the trusted pairs are
-//! split in two folds by position (even and odd pairs of every document) and each pair is judged
-//! by the model of the other fold: it has learnt the document's own vocabulary from the pair's
-//! neighbours, never from the pair itself.
+//! **Word translations.** IBM Model 1 ([`crate::align::lexical::Lexicon`]) trained on the
+//! sample's pairs the memory trusts, as `align` trains on them: reviewed and approved pairs,
+//! drafts the aligner was sure of (score ≥ 0.9) and drafts without a score (imported from
+//! another tool's memory); never rejected ones, nor pairs whose target is in the source's
+//! script. A model that has seen a pair explains that pair's rare words by each other, wrong or
+//! not, so the trusted pairs are split in folds by position (four when the sample is the whole
+//! memory, else two) and each pair is judged by the model of the other folds: it has learnt the
+//! document's own vocabulary from the pair's neighbours, never from the pair itself. A model is
+//! trained when a checked pair first needs it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
