@@ -1,86 +1,197 @@
-//! Speed of `bitext check` on a large memory.
+//! Speed of the QA checks on large memories: `bitext check` over every pair, and what `show`,
+//! `list --document` and the review page ask for, each beside a baseline in the same run.
 //!
-//!     cargo bench --bench check                  # 100,000 units
-//!     cargo bench --bench check -- 20000 300000  # other sizes
+//!     cargo bench --bench check                    # 100,000 and 1,000,000 units
+//!     cargo bench --bench check -- 100000          # other sizes
 //!
 //! The memory repeats the 988 pairs of `../shared/devdata/qa` (real pairs, 229 of them with an
-//! injected error) until it has the wanted size, each copy a document of its own
-//! (`qa-doc007-c12`) with the copy's number added to both sides (`١٢` and `12`) so that no two
-//! pairs are the same; it is imported as JSON Lines (the path `bitext import` takes) and kept in
-//! `target/bench-data/check-SIZE.db`. The report gives, in one run: reading every unit alone (the
-//! baseline any check pays), building the models (length models, the consistency index,
-//! casing), training the four word models, and the whole `check_memory` (read, models,
-//! training, every check on both cores), with its peak resident memory and findings.
+//! injected error) until it has the wanted size, the copy's number added to both sides (`١٢`
+//! and `12`) so that no two pairs are the same, in documents of 1,000, 5,000 and 20,000 units
+//! in turn (`check-007`, drafts without a score, as an import from another tool gives them:
+//! every pair is trusted). It is imported through `Memory::import_units` and kept in
+//! `target/bench-data/check-SIZE.db` (about 700 MB at 1,000,000 units), so a rerun skips the
+//! build.
+//!
+//! For each size, in one run:
+//! - `show ID` (`check::findings_of_unit`) on 20 units spread over the memory, beside reading
+//!   the unit (`Memory::unit`, what `show` read before it printed findings);
+//! - the findings of a whole document (`check::findings_by_unit` with `--document`: `list
+//!   --document`, the review page, `align`'s last line) for a document of each size, beside
+//!   reading the document's units;
+//! - up to 100,000 units, `check` over every pair (`check::check_each`), beside reading every
+//!   unit; with its peak resident memory.
+//!
+//! Wall time is the median; CPU time (all threads) is given too, since the machine is shared.
 
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use bitext::Lang;
-use bitext::check::{self, Models, Pair, Selection, Severity};
-use bitext::exchange::{self, Format};
-use bitext::store::{ImportOptions, Memory, UnitFilter};
+use bitext::check::{self, Selection, Severity};
+use bitext::store::{ImportOptions, ImportUnit, Memory, UnitFilter};
 
 #[path = "support/mod.rs"]
 mod support;
 use support::{peak_memory_mb, reset_peak_memory, sizes};
 
+/// Document sizes, in turn.
+const DOCUMENT_SIZES: [usize; 3] = [1_000, 5_000, 20_000];
+
+/// Units `show` is timed on.
+const SHOWS: usize = 20;
+
+/// Largest memory checked whole.
+const WHOLE_UP_TO: usize = 100_000;
+
 fn main() {
-    let sizes = sizes(&[100_000]);
+    let sizes = sizes(&[100_000, 1_000_000]);
     let qa = qa_pairs();
     let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&cache).unwrap();
-    println!("| units | step | wall time | CPU time | peak memory | |");
+    println!("| units | what | median wall time | CPU time | peak memory | |");
     println!("|---:|---|---:|---:|---:|---|");
     for size in sizes {
         let path = build(&cache, &qa, size);
         let memory = Memory::open_existing(&path).unwrap();
+        let largest = memory.unit_count_estimate().unwrap() as i64;
 
+        // show ID
+        let ids: Vec<i64> = (0..SHOWS as i64)
+            .map(|k| 1 + (k * 7919 + 13) * largest / (SHOWS as i64 * 7919 + 13))
+            .collect();
+        let (wall, cpu) = median(&ids, |&id| {
+            memory.unit(id).unwrap();
+        });
+        row(
+            size,
+            "read one unit (baseline of `show`)",
+            wall,
+            cpu,
+            "",
+            "",
+        );
         reset_peak_memory();
-        let (units, wall, cpu) = timed(|| {
-            let mut units = Vec::new();
+        let mut flagged = 0;
+        let (wall, cpu) = median(&ids, |&id| {
+            let (found, _) = check::findings_of_unit(&memory, id).unwrap();
+            flagged += usize::from(found.iter().any(|f| f.severity >= Severity::Warning));
+        });
+        row(
+            size,
+            "**`show ID`: one unit's findings**",
+            wall,
+            cpu,
+            &peak_memory_mb(),
+            &format!("{flagged} of {SHOWS} units at warning or error"),
+        );
+
+        // a document's findings
+        for (k, &units) in DOCUMENT_SIZES.iter().enumerate() {
+            let documents: Vec<String> = (0..3)
+                .map(|c| document_name(k + c * DOCUMENT_SIZES.len()))
+                .collect();
+            let filter = |d: &String| UnitFilter {
+                document: Some(d.clone()),
+                ..UnitFilter::default()
+            };
+            let (wall, cpu) = median(&documents, |d| {
+                memory.units(&filter(d)).unwrap();
+            });
+            row(
+                size,
+                &format!("read a document of {units} units (baseline)"),
+                wall,
+                cpu,
+                "",
+                "",
+            );
+            reset_peak_memory();
+            let mut found = 0;
+            let (wall, cpu) = median(&documents, |d| {
+                found = check::findings_by_unit(&memory, &filter(d))
+                    .unwrap()
+                    .0
+                    .len();
+            });
+            row(
+                size,
+                &format!("**a document's findings ({units} units)**"),
+                wall,
+                cpu,
+                &peak_memory_mb(),
+                &format!("{found} units with findings"),
+            );
+        }
+
+        if size > WHOLE_UP_TO {
+            continue;
+        }
+        let ((), wall, cpu) = timed(|| {
             memory
                 .for_each_export_unit(&UnitFilter::default(), |u| {
-                    units.push(u);
+                    std::hint::black_box(u);
                     Ok(())
                 })
-                .unwrap();
-            units
+                .unwrap()
         });
-        println!(
-            "| {size} | read every unit (baseline) | {wall:.2} s | {cpu:.2} s | {} MB | |",
-            peak_memory_mb()
-        );
-        let pairs: Vec<Pair> = units.iter().map(Pair::of).collect();
-        let (models, wall, cpu) = timed(|| Models::build(&pairs));
-        println!("| {size} | build the models | {wall:.2} s | {cpu:.2} s | | |");
-        let ((), wall, cpu) = timed(|| models.prepare_for(pairs.iter()));
-        println!("| {size} | train the word models | {wall:.2} s | {cpu:.2} s | | |");
-        let (_, wall, cpu) = timed(|| {
-            pairs
-                .iter()
-                .map(|p| check::check_pair(p, &models).len())
-                .sum::<usize>()
-        });
-        println!("| {size} | check every pair, one thread | {wall:.2} s | {cpu:.2} s | | |");
-        drop(models);
-        drop(pairs);
-        drop(units);
-
+        row(size, "read every unit (baseline)", wall, cpu, "", "");
         reset_peak_memory();
-        let (report, wall, cpu) =
-            timed(|| check::check_memory(&memory, &Selection::default(), &|_, _| {}).unwrap());
-        let findings = report.findings().count();
-        let flagged = report
-            .pairs
-            .iter()
-            .filter(|(_, f)| f.iter().any(|f| f.severity >= Severity::Warning))
-            .count();
-        println!(
-            "| {size} | **`check_memory`: all of it, both cores** | **{wall:.2} s** | {cpu:.2} s | {} MB | {findings} findings, {flagged} pairs at warning or error |",
-            peak_memory_mb()
+        let (flagged, wall, cpu) = timed(|| {
+            let mut flagged = 0;
+            check::check_each(&memory, &Selection::default(), &|_, _| {}, |_, found| {
+                flagged += usize::from(found.iter().any(|f| f.severity >= Severity::Warning));
+                Ok(())
+            })
+            .unwrap();
+            flagged
+        });
+        row(
+            size,
+            "**`check`: every pair**",
+            wall,
+            cpu,
+            &peak_memory_mb(),
+            &format!("{flagged} pairs at warning or error"),
         );
     }
+}
+
+fn row(size: usize, what: &str, wall: f64, cpu: f64, peak: &str, note: &str) {
+    let peak = if peak.is_empty() {
+        String::new()
+    } else {
+        format!("{peak} MB")
+    };
+    println!(
+        "| {size} | {what} | {} | {} | {peak} | {note} |",
+        seconds(wall),
+        seconds(cpu)
+    );
+}
+
+/// `0.42 s` or `12.3 ms`.
+fn seconds(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.1} ms", s * 1000.0)
+    }
+}
+
+/// Median wall and CPU time of `f` over the items.
+fn median<T>(items: &[T], mut f: impl FnMut(&T)) -> (f64, f64) {
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    for item in items {
+        let ((), wall, cpu) = timed(|| f(item));
+        walls.push(wall);
+        cpus.push(cpu);
+    }
+    let mid = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (mid(&mut walls), mid(&mut cpus))
 }
 
 /// CPU seconds this process has used (user and system, all threads), from /proc/self/stat:
@@ -107,8 +218,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
     (value, wall.elapsed().as_secs_f64(), cpu_seconds() - cpu)
 }
 
-/// The QA development pairs: (document, source, target).
-fn qa_pairs() -> Vec<(String, String, String)> {
+/// The QA development pairs: (source, target).
+fn qa_pairs() -> Vec<(String, String)> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/devdata/qa/pairs.jsonl");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
@@ -121,7 +232,7 @@ fn qa_pairs() -> Vec<(String, String, String)> {
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             let s = |k: &str| v[k].as_str().unwrap().to_string();
-            (s("document"), s("source"), s("target"))
+            (s("source"), s("target"))
         })
         .collect()
 }
@@ -134,28 +245,21 @@ fn arabic_digits(n: usize) -> String {
         .collect()
 }
 
+fn document_name(k: usize) -> String {
+    format!("check-{k:03}")
+}
+
 /// The memory of `size` units, built once and kept.
-fn build(cache: &Path, qa: &[(String, String, String)], size: usize) -> PathBuf {
+fn build(cache: &Path, qa: &[(String, String)], size: usize) -> PathBuf {
     let db = cache.join(format!("check-{size}.db"));
     if db.exists() {
         return db;
     }
-    let jsonl = cache.join(format!("check-{size}.jsonl"));
-    let mut out = BufWriter::new(std::fs::File::create(&jsonl).unwrap());
-    for k in 0..size {
-        let (doc, source, target) = &qa[k % qa.len()];
-        let copy = k / qa.len();
-        let unit = serde_json::json!({
-            "document": format!("{doc}-c{copy}"),
-            "source": format!("{source} {}", arabic_digits(copy)),
-            "target": format!("{target} {copy}"),
-        });
-        writeln!(out, "{unit}").unwrap();
-    }
-    out.flush().unwrap();
-    drop(out);
+    let start = Instant::now();
     let building = db.with_extension("building");
-    let _ = std::fs::remove_file(&building);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", building.display()));
+    }
     let mut memory = Memory::open(&building).unwrap();
     let options = ImportOptions {
         document: None,
@@ -165,16 +269,33 @@ fn build(cache: &Path, qa: &[(String, String, String)], size: usize) -> PathBuf 
         keep_duplicates: true,
         user: "bench".into(),
     };
-    exchange::import(
-        &mut memory,
-        &jsonl,
-        Some(Format::Jsonl),
-        &options,
-        &indicatif::ProgressBar::hidden(),
-    )
-    .unwrap();
+    memory
+        .import_units(&options, |sink| {
+            let (mut document, mut left) = (0, DOCUMENT_SIZES[0]);
+            for k in 0..size {
+                if left == 0 {
+                    document += 1;
+                    left = DOCUMENT_SIZES[document % DOCUMENT_SIZES.len()];
+                }
+                left -= 1;
+                let (source, target) = &qa[k % qa.len()];
+                let copy = k / qa.len();
+                sink.add(ImportUnit {
+                    document: Some(document_name(document)),
+                    source: format!("{source} {}", arabic_digits(copy)),
+                    target: format!("{target} {copy}"),
+                    ..ImportUnit::default()
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
     drop(memory);
     std::fs::rename(&building, &db).unwrap();
-    let _ = std::fs::remove_file(&jsonl);
+    eprintln!(
+        "built {} in {:.0} s",
+        db.display(),
+        start.elapsed().as_secs_f64()
+    );
     db
 }

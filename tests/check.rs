@@ -394,6 +394,8 @@ fn the_development_part_of_the_qa_set_meets_the_targets() {
         ("untranslated", 0.98),
         ("omission", 0.85),
         ("misaligned", 0.85),
+        // below the 0.70: see the README
+        ("name_mismatch", 0.60),
     ] {
         let r = recall(kind);
         assert!(r >= target, "recall of {kind}: {r:.3} < {target}");
@@ -405,5 +407,5 @@ fn the_development_part_of_the_qa_set_meets_the_targets() {
         .collect();
     let false_alarms = clean.iter().filter(|id| flagged.contains_key(**id)).count();
     let rate = false_alarms as f64 / clean.len() as f64;
-    assert!(rate <= 0.04, "clean pairs flagged: {rate:.3}");
+    assert!(rate <= 0.03, "clean pairs flagged: {rate:.3}");
 }

@@ -21,6 +21,9 @@ use super::{Finding, Kind, Pair, Severity};
 
 /// `|δ|` of the length model above which one side is much shorter than the other.
 pub const OMISSION_DELTA: f64 = 2.0;
+/// Share of the source's known words a target much shorter than expected must translate to be
+/// taken as a dense rendering rather than an omission.
+pub const OMISSION_COVERAGE: f64 = 0.85;
 /// `δ` above which the target is much longer than the source: translation into English
 /// spells out what Arabic implies, so a longer target needs a larger misfit.
 pub const ADDITION_DELTA: f64 = 3.0;
@@ -165,7 +168,7 @@ impl Evidence {
                 Lang::En => pair.target,
                 Lang::Ar => pair.source,
             };
-            let scale = if headline(english) {
+            let scale = if headline(english) || title(pair, english) {
                 crate::align::length::OUTLIER_SCALE
             } else {
                 1.0
@@ -208,6 +211,22 @@ impl Evidence {
             (sum + PRIOR_WORDS * PRIOR_EVIDENCE + shared * ANCHOR_EVIDENCE)
                 / (words as f64 + PRIOR_WORDS + shared),
         )
+    }
+
+    /// True when a target `delta` standard deviations short leaves part of the source
+    /// unexplained: fewer than [`OMISSION_COVERAGE`] of the source's known words have a
+    /// translation in the target, or the target is shorter than twice [`OMISSION_DELTA`]
+    /// allows (a dense rendering explains its source, a cut one does not). Without a word
+    /// model the length alone decides.
+    fn source_uncovered(&self, delta: f64) -> bool {
+        let Some(lexical) = &self.lexical else {
+            return true;
+        };
+        let known = lexical.source.len();
+        let explained = lexical.source.iter().filter(|w| w.evidence > 0.0).count();
+        known == 0
+            || (explained as f64) < OMISSION_COVERAGE * known as f64
+            || delta < -2.0 * OMISSION_DELTA
     }
 
     fn lexical_words(&self) -> usize {
@@ -365,7 +384,7 @@ impl Evidence {
         }
         if let Some(delta) = self.length_delta {
             let (ls, lt, expected) = self.lengths;
-            if delta < -OMISSION_DELTA {
+            if delta < -OMISSION_DELTA && self.source_uncovered(delta) {
                 let (source, target) = self
                     .lexical
                     .as_ref()
@@ -539,7 +558,7 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
     let mut t = number_spans_of(pair.target, &words.target);
     let mut matched = 0;
     s.retain(|n| {
-        if let Some(k) = t.iter().position(|m| m.value == n.value) {
+        if let Some(k) = t.iter().position(|m| m.agrees_with(n)) {
             t.remove(k);
             matched += 1;
             false
@@ -558,7 +577,14 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
 /// `12:50`).
 fn number_mismatch(source: &[Number], target: &[Number]) -> bool {
     let digits = |n: &[Number]| n.iter().any(|n| !n.in_words && !n.loose);
-    digits(source) || digits(target) || (!source.is_empty() && !target.is_empty())
+    // an ordinal in words against another is a rendering (`الشوط الثاني`, "the restart";
+    // `اجتماعهم الأول`, "their initial meeting"), not a number changed
+    let ordinal_words = |n: &[Number]| n.iter().all(|n| n.in_words && n.loose);
+    digits(source)
+        || digits(target)
+        || !(source.is_empty()
+            || target.is_empty()
+            || ordinal_words(source) && ordinal_words(target))
 }
 
 /// The words of an English text as names are looked for: runs of letters and apostrophes,
@@ -599,6 +625,18 @@ pub fn english_words(text: &str) -> Vec<EnglishWord> {
         push(&mut out, s, text.len(), &mut initial);
     }
     out
+}
+
+/// A document's title: its first pair, the English without a sentence's closing punctuation
+/// (`British PM May accuses critics of 'playing politics' over Brexit`). A title is rendered
+/// freely, as a headline is.
+fn title(pair: &Pair, english: &str) -> bool {
+    let last = english
+        .trim_end()
+        .trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', '\u{00BB}', ')'])
+        .chars()
+        .last();
+    pair.position == 0 && !last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '…' | ':' | ';'))
 }
 
 /// An English headline in title case: most of its words capitalised.
@@ -663,11 +701,23 @@ fn compare_names(
     });
     let arabic = std::cell::OnceCell::new();
     let leftover = std::cell::OnceCell::new();
+    let orphan = std::cell::OnceCell::new();
     let mut unmatched = Vec::new();
     let mut matched = 0;
-    for w in english_list {
+    let capitalised_at = |k: usize| {
+        english_list.get(k).and_then(|w: &EnglishWord| {
+            let word = &english[w.span.clone()];
+            word.chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                .then_some(word)
+        })
+    };
+    for (k, w) in english_list.iter().enumerate() {
         let word = &english[w.span.clone()];
-        if !name_like(word) {
+        // an abbreviation (Det., Sen., Oct.) is no name
+        let abbreviation = word.chars().count() <= 4 && english[w.span.end..].starts_with('.');
+        if !name_like(word) || abbreviation {
             continue;
         }
         let lower = word.to_lowercase();
@@ -676,14 +726,31 @@ fn compare_names(
             continue;
         }
         let skeleton = names::english_skeleton(word);
-        if skeleton.len() < names::MIN_LEN {
+        // a short name (Kim, Lee, Korea) is compared whole: its skeleton must be an Arabic
+        // word's
+        let short = skeleton.len() < names::MIN_LEN;
+        if short && skeleton.len() < 2 {
             continue;
         }
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
         let here = models.name_pairs(pair.document, &lower);
+        // a name of two English words Arabic writes as one (New York, نيويورك)
+        let joined = |other: Option<&str>, before: bool| {
+            other.is_some_and(|o| {
+                let both = if before {
+                    format!("{o}{word}")
+                } else {
+                    format!("{word}{o}")
+                };
+                transliterated(&both, a)
+            })
+        };
         let found = here >= 2
+            || (short && a.short.contains(&skeleton))
             || transliterated(word, a)
+            || joined(k.checked_sub(1).and_then(capitalised_at), true)
+            || joined(capitalised_at(k + 1), false)
             || explained.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
@@ -696,21 +763,30 @@ fn compare_names(
         // there; and either the memory transliterates it there (a name, not a word
         // translated), or the Arabic here has a name the memory knows that no English word
         // here accounts for (the one it replaced)
-        let elsewhere = models.name_documents(&lower) > usize::from(here >= 1);
-        if !elsewhere
-            || models.transliterated(&lower) == 0
-                && !*leftover.get_or_init(|| leftover_name(english, a, models))
-        {
+        let elsewhere = models.name_elsewhere(&lower, pair.document);
+        let known_name = elsewhere
+            && (models.transliterated(&lower) > 0
+                || *leftover.get_or_init(|| leftover_name(english, a, models)));
+        // or a word of its document's vocabulary nowhere else, where the Arabic has a word
+        // that looks like a name (not translated, unknown or a name elsewhere) no English
+        // word accounts for
+        let stray = here <= 1
+            && elsewhere
+            && !derived_word(&lower)
+            && *orphan.get_or_init(|| orphan_name(english, a));
+        // a short name only by the third way: its skeleton says too little
+        if !stray && (short || !known_name) {
             continue;
         }
         let loose = loose_skeleton(&skeleton);
-        if a.orphans
-            .iter()
-            .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
+        if !short
+            && a.orphans
+                .iter()
+                .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
         {
             matched += 1;
         } else {
-            unmatched.push(w.span);
+            unmatched.push(w.span.clone());
         }
     }
     (unmatched, side, matched)
@@ -725,6 +801,9 @@ pub(crate) struct ArabicNames<'w> {
     /// Loose skeletons of the words the word model does not translate: where a name
     /// transliterated unusually hides.
     orphans: Vec<String>,
+    /// Loose skeletons of the words the word model has never seen (rare words: names most
+    /// often).
+    unknown: Vec<String>,
     /// Words in Latin letters.
     latin: Vec<&'w str>,
     /// Each Arabic word without clitics, with its skeleton.
@@ -743,6 +822,7 @@ impl<'w> ArabicNames<'w> {
             skeletons: Vec::new(),
             short: Vec::new(),
             orphans: Vec::new(),
+            unknown: Vec::new(),
             stems: Vec::new(),
             latin: words
                 .iter()
@@ -758,6 +838,8 @@ impl<'w> ArabicNames<'w> {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
             });
+            // without a word model nothing is known, so nothing is rare
+            let unknown = scores.is_some_and(|ws| !ws.iter().any(|s| s.span.start == w.span.start));
             let bare = stem(&w.norm);
             out.stems.push((bare, names::arabic_skeleton(bare)));
             for skeleton in [
@@ -766,6 +848,9 @@ impl<'w> ArabicNames<'w> {
             ] {
                 if orphans && !explained && skeleton.len() >= names::MIN_LEN {
                     out.orphans.push(loose_skeleton(&skeleton));
+                    if unknown {
+                        out.unknown.push(loose_skeleton(&skeleton));
+                    }
                 }
                 if skeleton.len() >= names::MIN_LEN {
                     out.skeletons.push(skeleton.clone());
@@ -808,6 +893,36 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
             && !capitalised
                 .iter()
                 .any(|e| names::similarity(e, skeleton) > 0.0)
+    })
+}
+
+/// English derivational endings of common nouns and adjectives (Assessment, Prevention,
+/// Celebrity): a capitalised word with one is a word of a title, not a name.
+const DERIVED_ENDINGS: &[&str] = &[
+    "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism", "ship", "hood", "ive", "ical",
+    "ous", "ure", "ing", "ary", "ery", "ory",
+];
+
+/// True when a word (lower case) ends as a derived English word does.
+fn derived_word(lower: &str) -> bool {
+    DERIVED_ENDINGS
+        .iter()
+        .any(|e| lower.len() >= e.len() + 3 && lower.ends_with(e))
+}
+
+/// True when the Arabic side has a word the word model has never seen (a rare word: a name
+/// most often) whose skeleton is like no capitalised word's of the English side.
+fn orphan_name(english: &str, arabic: &ArabicNames) -> bool {
+    let capitalised: Vec<String> = english_words(english)
+        .iter()
+        .map(|w| &english[w.span.clone()])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| loose_skeleton(&names::english_skeleton(w)))
+        .collect();
+    arabic.unknown.iter().any(|o| {
+        !capitalised
+            .iter()
+            .any(|e| strsim::normalized_damerau_levenshtein(o, e) >= LOOSE_NAME)
     })
 }
 

@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::Lang;
 use crate::error::{Error, Result};
-use crate::store::{ExportUnit, Memory, Status, UnitFilter};
+use crate::store::{ExportUnit, Memory, Status, Unit, UnitFilter};
 
 pub use evidence::Evidence;
 pub use models::Models;
@@ -209,6 +209,23 @@ pub struct Pair<'a> {
 }
 
 impl<'a> Pair<'a> {
+    /// The pair of a unit of a document in these languages (without inline markup).
+    pub fn of_unit(u: &'a Unit, source_lang: Lang, target_lang: Lang) -> Pair<'a> {
+        Pair {
+            id: u.id,
+            document: &u.document,
+            position: u.position,
+            source_lang,
+            target_lang,
+            source: &u.source,
+            target: &u.target,
+            score: u.score,
+            status: u.status,
+            source_markup: None,
+            target_markup: None,
+        }
+    }
+
     /// The pair of a unit read with [`Memory::for_each_export_unit`].
     pub fn of(u: &'a ExportUnit) -> Pair<'a> {
         Pair {
@@ -229,10 +246,14 @@ impl<'a> Pair<'a> {
 
 /// Runs every check on one pair; findings come in the order of [`Kind::ALL`].
 pub fn check_pair(pair: &Pair, models: &Models) -> Vec<Finding> {
-    let words = evidence::PairWords::of(pair);
-    let evidence = Evidence::gather_with(pair, &words, models);
+    check_pair_with(pair, &evidence::PairWords::of(pair), models)
+}
+
+/// [`check_pair`] of a pair whose words are already known.
+pub fn check_pair_with(pair: &Pair, words: &evidence::PairWords, models: &Models) -> Vec<Finding> {
+    let evidence = Evidence::gather_with(pair, words, models);
     let mut out = evidence.findings(pair, models);
-    out.extend(rules::check(pair, &words));
+    out.extend(rules::check(pair, words));
     out.sort_by_key(|f| f.kind);
     out
 }
@@ -240,7 +261,8 @@ pub fn check_pair(pair: &Pair, models: &Models) -> Vec<Finding> {
 /// Which pairs to check and which findings to keep.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
-    /// The units to check (the models always learn from the whole memory).
+    /// The units to check, in the filter's order and page (the models learn from the whole
+    /// memory).
     pub filter: UnitFilter,
     /// Only these kinds (all when empty).
     pub kinds: Vec<Kind>,
@@ -258,7 +280,7 @@ impl Selection {
 /// The findings of a run over the memory.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// The pairs checked, in document order, each with its findings (possibly none).
+    /// The pairs checked, in the filter's order, each with its findings (possibly none).
     pub pairs: Vec<(ExportUnit, Vec<Finding>)>,
     /// Why a check could not run (too few trusted pairs to learn word translations, …).
     pub notes: Vec<String>,
@@ -273,52 +295,105 @@ impl Report {
     }
 }
 
-/// Reads the memory, builds its models and checks the selected pairs. `progress` is called
-/// with the number of pairs checked so far and the total, now and then.
+/// Builds the memory's models and checks the selected pairs, holding them all in the
+/// [`Report`] (see [`check_each`], which does not). `progress` is called with the number of
+/// pairs checked so far and the total, now and then.
 pub fn check_memory(
     memory: &Memory,
     selection: &Selection,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report> {
-    let all = memory.read_snapshot(|| {
-        let mut all = Vec::new();
-        memory.for_each_export_unit(&UnitFilter::default(), |u| {
-            all.push(u);
-            Ok(())
-        })?;
-        if let Some(name) = &selection.filter.document {
+    let mut pairs = Vec::new();
+    let notes = check_each(memory, selection, progress, |unit, findings| {
+        pairs.push((unit, findings));
+        Ok(())
+    })?;
+    Ok(Report { pairs, notes })
+}
+
+/// Checks the selected pairs in chunks of [`models::CHUNK`], never holding the memory: the
+/// memory-wide models come from a bounded sample ([`Models::for_memory`]), each document's
+/// from its own units, the units with the same texts from the search index. Calls `sink` with
+/// each selected unit, in the filter's order, and the findings the selection keeps (possibly
+/// none); returns the notes on what could not be checked. One read transaction: what is
+/// checked is one state of the memory.
+pub fn check_each(
+    memory: &Memory,
+    selection: &Selection,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    mut sink: impl FnMut(ExportUnit, Vec<Finding>) -> Result<()>,
+) -> Result<Vec<String>> {
+    memory.read_snapshot(|| {
+        let filter = &selection.filter;
+        if let Some(name) = &filter.document {
             memory.document_id(name)?;
         }
-        Ok(all)
-    })?;
-    let pairs: Vec<Pair> = all.iter().map(Pair::of).collect();
-    let models = Models::build(&pairs);
-    let chosen: Vec<usize> = (0..all.len())
-        .filter(|&k| selected(&all[k], &selection.filter))
-        .collect();
-    models.prepare_for(chosen.iter().map(|&k| &pairs[k]));
-    let findings = run_parallel(&chosen, &pairs, &models, progress);
-    let notes = models.notes();
-    drop(pairs);
-    let mut by_index: Vec<Option<ExportUnit>> = all.into_iter().map(Some).collect();
-    let pairs = chosen
-        .into_iter()
-        .zip(findings)
-        .map(|(k, fs)| {
-            let unit = by_index[k].take().expect("each unit once");
-            let kept = fs.into_iter().filter(|f| selection.keeps(f)).collect();
-            (unit, kept)
-        })
-        .collect();
-    Ok(Report { pairs, notes })
+        let mut total = memory.count_units(filter)? as usize;
+        total = total.saturating_sub(filter.offset.unwrap_or(0));
+        if let Some(limit) = filter.limit {
+            total = total.min(limit);
+        }
+        let mut models = Models::for_memory(memory)?;
+        let mut chunk: Vec<ExportUnit> = Vec::new();
+        let mut done = 0;
+        let mut run = |chunk: &mut Vec<ExportUnit>, models: &mut Models| -> Result<()> {
+            let units = std::mem::take(chunk);
+            let findings = check_chunk(memory, models, &units, done, total, progress)?;
+            done += units.len();
+            progress(done, total);
+            for (unit, found) in units.into_iter().zip(findings) {
+                let kept = found.into_iter().filter(|f| selection.keeps(f)).collect();
+                sink(unit, kept)?;
+            }
+            Ok(())
+        };
+        memory.for_each_export_unit(filter, |unit| {
+            chunk.push(unit);
+            if chunk.len() >= models::CHUNK {
+                run(&mut chunk, &mut models)?;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            run(&mut chunk, &mut models)?;
+        }
+        Ok(models.notes())
+    })
+}
+
+/// Checks a chunk of units: models for their documents, the units elsewhere with the same
+/// texts, the word models they need, then every check on both cores.
+fn check_chunk(
+    memory: &Memory,
+    models: &mut Models,
+    units: &[ExportUnit],
+    before: usize,
+    total: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Vec<Finding>>> {
+    let mut documents: Vec<&str> = units.iter().map(|u| u.unit.document.as_str()).collect();
+    documents.dedup();
+    models.add_documents(memory, documents)?;
+    let pairs: Vec<Pair> = units.iter().map(Pair::of).collect();
+    let words = in_parallel(&pairs, |p| evidence::PairWords::of(p), &|_| {});
+    models.index_keys(memory, &pairs, &words)?;
+    models.prepare_for(pairs.iter());
+    let models = &*models;
+    let indices: Vec<usize> = (0..pairs.len()).collect();
+    Ok(in_parallel(
+        &indices,
+        |&k| check_pair_with(&pairs[k], &words[k], models),
+        &|n| progress(before + n, total),
+    ))
 }
 
 /// Findings by unit id.
 pub type FindingsByUnit = std::collections::HashMap<i64, Vec<Finding>>;
 
-/// The findings of the units `filter` selects, by unit id (units without findings are left
-/// out), and the notes on what could not be checked: what `list`, `show`, `align`, the review
-/// page and the report mark pairs with.
+/// The findings of the units `filter` selects (in its page, if it has one), by unit id (units
+/// without findings are left out), and the notes on what could not be checked: what `list`,
+/// `show`, `align`, the review page and the report mark pairs with. Costs what checking those
+/// units costs, whatever the size of the memory (see [`check_each`]).
 pub fn findings_by_unit(
     memory: &Memory,
     filter: &UnitFilter,
@@ -327,52 +402,53 @@ pub fn findings_by_unit(
         filter: filter.clone(),
         ..Selection::default()
     };
-    let report = check_memory(memory, &selection, &|_, _| {})?;
-    let notes = report.notes;
-    let found = report
-        .pairs
-        .into_iter()
-        .filter(|(_, f)| !f.is_empty())
-        .map(|(u, f)| (u.unit.id, f))
-        .collect();
+    let mut found = FindingsByUnit::new();
+    let notes = check_each(memory, &selection, &|_, _| {}, |unit, findings| {
+        if !findings.is_empty() {
+            found.insert(unit.unit.id, findings);
+        }
+        Ok(())
+    })?;
     Ok((found, notes))
 }
 
-/// True when `filter` (document, statuses, minimum score; not the limit) selects the unit.
-fn selected(u: &ExportUnit, filter: &UnitFilter) -> bool {
-    let u = &u.unit;
-    filter.document.as_ref().is_none_or(|d| *d == u.document)
-        && (filter.statuses.is_empty() || filter.statuses.contains(&u.status))
-        && filter
-            .min_score
-            .is_none_or(|m| u.score.is_some_and(|s| s >= m))
+/// The findings of one unit and the notes on what could not be checked (what `show` prints):
+/// the cost of the memory's sample, the unit's document model and the one word model it
+/// needs, not of its document's other units.
+pub fn findings_of_unit(memory: &Memory, id: i64) -> Result<(Vec<Finding>, Vec<String>)> {
+    memory.read_snapshot(|| {
+        let unit = memory.export_unit(id)?;
+        let mut models = Models::for_memory(memory)?;
+        let units = [unit];
+        let mut found = check_chunk(memory, &mut models, &units, 0, 1, &|_, _| {})?;
+        Ok((found.pop().unwrap_or_default(), models.notes()))
+    })
 }
 
-/// Checks the chosen pairs on both cores.
-fn run_parallel(
-    chosen: &[usize],
-    pairs: &[Pair],
-    models: &Models,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<Vec<Finding>> {
-    let total = chosen.len();
+/// `f` over the items, on both cores when there are many; `progress` now and then with how
+/// many are done.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<R> {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let work = |part: &[usize]| -> Vec<Vec<Finding>> {
+    let work = |part: &[T]| -> Vec<R> {
         part.iter()
             .enumerate()
-            .map(|(n, &k)| {
+            .map(|(n, item)| {
                 if n % 1000 == 999 {
                     let so_far = done.fetch_add(1000, std::sync::atomic::Ordering::Relaxed);
-                    progress(so_far + 1000, total);
+                    progress(so_far + 1000);
                 }
-                check_pair(&pairs[k], models)
+                f(item)
             })
             .collect()
     };
-    if total < 2_000 {
-        return work(chosen);
+    if items.len() < 2_000 {
+        return work(items);
     }
-    let (a, b) = chosen.split_at(total / 2);
+    let (a, b) = items.split_at(items.len() / 2);
     let (mut first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| work(b));
         (work(a), second.join().expect("check thread"))

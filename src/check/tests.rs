@@ -112,3 +112,142 @@ fn words_run_together_are_not_judged_as_a_translation() {
     assert_eq!(found[0].severity, Severity::Info);
     assert!(found[0].message.contains("words run together"));
 }
+
+#[test]
+fn the_key_of_a_text_is_the_search_index_key() {
+    use crate::text::normalize::word_spans;
+    for text in ["قال الرئيس.", "The president said", "٢٬٥٠٠ جندي"] {
+        let words = word_spans(text);
+        assert_eq!(
+            models::key_term(models::words_key(&words).unwrap()),
+            crate::text::terms::key(&words)
+        );
+    }
+}
+
+#[test]
+fn a_title_is_measured_with_the_headline_s_wider_length_model() {
+    let source = "رئيس الوزراء البريطاني قد يتهم النقاد باللعب بالسياسة بشأن انسحاب المملكة المتحدة من الاتحاد الأوروبي";
+    let target = "May accuses critics of playing politics over Brexit";
+    let title = pair(1, 0, source, target);
+    let inside = pair(2, 1, source, target);
+    let sentence = pair(
+        3,
+        0,
+        source,
+        "May accuses critics of playing politics over Brexit.",
+    );
+    let models = Models::build(&[title, inside, sentence]);
+    let delta = |p: &Pair| Evidence::gather(p, &models).length_delta.unwrap();
+    let scale = crate::align::length::OUTLIER_SCALE;
+    assert!((delta(&title) * scale - delta(&inside)).abs() < 1e-9);
+    // the first pair of a document that ends as a sentence ends is no title
+    assert!(delta(&sentence).abs() > delta(&title).abs());
+}
+
+/// A memory of the shipped article with two slips (a number changed, a target left in
+/// Arabic) and the article's first sentence stored again in another document, translated
+/// otherwise.
+fn slipped_memory() -> (Memory, Vec<i64>) {
+    use crate::store::UnitEdit;
+    let mut m = Memory::open_in_memory().unwrap();
+    crate::fixtures::kazakhstan(&mut m);
+    let ids: Vec<i64> = m
+        .units(&UnitFilter::default())
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let unit = m.unit(ids[5]).unwrap();
+    let edit = UnitEdit {
+        target: Some(unit.target.replace("26", "29")),
+        ..UnitEdit::default()
+    };
+    m.edit_unit(ids[5], &edit, None, "test").unwrap();
+    let source = m.unit(ids[8]).unwrap().source;
+    let edit = UnitEdit {
+        target: Some(source),
+        ..UnitEdit::default()
+    };
+    m.edit_unit(ids[8], &edit, None, "test").unwrap();
+    let first = m.unit(ids[1]).unwrap();
+    m.import_units(
+        &crate::store::ImportOptions {
+            document: Some("other".into()),
+            default_document: "other".into(),
+            source_lang: Lang::Ar,
+            target_lang: Lang::En,
+            keep_duplicates: true,
+            user: "test".into(),
+        },
+        |sink| {
+            sink.add(crate::store::ImportUnit {
+                source: format!("{}  ", first.source),
+                target: "Something else entirely.".into(),
+                ..crate::store::ImportUnit::default()
+            })?;
+            Ok(())
+        },
+    )
+    .unwrap();
+    (m, ids)
+}
+
+#[test]
+fn a_unit_has_the_same_findings_alone_in_its_document_and_in_the_whole_memory() {
+    let (m, ids) = slipped_memory();
+    let whole = check_memory(&m, &Selection::default(), &|_, _| {}).unwrap();
+    let document = UnitFilter {
+        document: Some("kazakhstan-2022".into()),
+        ..UnitFilter::default()
+    };
+    let (by_unit, _) = findings_by_unit(&m, &document).unwrap();
+    let mut seen = 0;
+    for (unit, findings) in &whole.pairs {
+        if unit.unit.document != "kazakhstan-2022" {
+            continue;
+        }
+        seen += 1;
+        let alone = findings_of_unit(&m, unit.unit.id).unwrap().0;
+        assert_eq!(&alone, findings, "#{}", unit.unit.id);
+        assert_eq!(
+            by_unit.get(&unit.unit.id).cloned().unwrap_or_default(),
+            *findings
+        );
+    }
+    assert_eq!(seen, 18);
+    let kinds = |id: i64| -> Vec<Kind> {
+        findings_of_unit(&m, id)
+            .unwrap()
+            .0
+            .iter()
+            .map(|f| f.kind)
+            .collect()
+    };
+    assert!(kinds(ids[5]).contains(&Kind::NumberMismatch));
+    assert!(kinds(ids[8]).contains(&Kind::Untranslated));
+    // found through the index: the same source in the other document
+    let f = findings_of_unit(&m, ids[1]).unwrap().0;
+    let inconsistent = f.iter().find(|f| f.kind == Kind::Inconsistent).unwrap();
+    assert!(inconsistent.message.contains(&format!("#{}", ids[17] + 1)));
+    // a page of the filter is all that is checked
+    let page = UnitFilter {
+        limit: Some(3),
+        ..document
+    };
+    let mut checked = Vec::new();
+    check_each(
+        &m,
+        &Selection {
+            filter: page,
+            ..Selection::default()
+        },
+        &|_, _| {},
+        |u, _| {
+            checked.push(u.unit.id);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(checked, ids[..3]);
+}

@@ -91,7 +91,17 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         });
         bar.set_position(done as u64);
     };
-    let report = check::check_memory(&memory, &selection, &progress)?;
+    // only the pairs with findings are kept: a check of the whole memory never holds it
+    let mut checked = 0;
+    let mut pairs = Vec::new();
+    let notes = check::check_each(&memory, &selection, &progress, |unit, findings| {
+        checked += 1;
+        if !findings.is_empty() {
+            pairs.push((unit, findings));
+        }
+        Ok(())
+    })?;
+    let report = Report { pairs, notes };
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
@@ -113,7 +123,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
             .collect();
         ctx.out.json(&findings)?;
     } else {
-        print_report(ctx, &report)?;
+        print_report(ctx, &report, checked)?;
     }
     let worst = report.findings().map(|(_, f)| f.severity).max();
     if let Some(level) = args.fail_on
@@ -137,7 +147,7 @@ fn pairs_of(spans: &[Range<usize>]) -> Vec<[usize; 2]> {
 
 /// Each pair with findings as `show` prints it, what they are about highlighted, then one line
 /// per finding; a summary on standard error.
-fn print_report(ctx: &mut Context, report: &Report) -> Result<()> {
+fn print_report(ctx: &mut Context, report: &Report, checked: usize) -> Result<()> {
     let mut pairs = 0;
     let mut counts = [0usize; 3];
     for (unit, findings) in &report.pairs {
@@ -168,11 +178,8 @@ fn print_report(ctx: &mut Context, report: &Report) -> Result<()> {
         }
     }
     eprintln!(
-        "{} pair(s) checked, {pairs} with findings: {} error(s), {} warning(s), {} info",
-        report.pairs.len(),
-        counts[2],
-        counts[1],
-        counts[0]
+        "{checked} pair(s) checked, {pairs} with findings: {} error(s), {} warning(s), {} info",
+        counts[2], counts[1], counts[0]
     );
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::Context;
 use super::output::escape;
 use crate::error::Result;
-use crate::store::{Unit, UnitFilter};
+use crate::store::Unit;
 
 /// Show one aligned pair of the memory, with what the QA checks found in it (see 'bitext
 /// check').
@@ -24,12 +24,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         return ctx.out.json(&unit);
     }
     // the QA checks' findings: what they are about marked in the texts, one line each
-    let filter = UnitFilter {
-        document: Some(unit.document.clone()),
-        ..UnitFilter::default()
-    };
-    let (mut found, _) = crate::check::findings_by_unit(&memory, &filter)?;
-    let findings = found.remove(&unit.id).unwrap_or_default();
+    let (findings, _) = crate::check::findings_of_unit(&memory, unit.id)?;
     let marked = Unit {
         source: super::check::mark(
             &ctx.out,

@@ -76,6 +76,9 @@ pub(crate) fn register_functions(conn: &Connection, cache: Arc<TermCache>) -> ru
     )
 }
 
+/// Most key terms [`Memory::units_with_keys`] puts in one query.
+pub const KEYS_A_QUERY: usize = 100;
+
 /// One side of the units: the source or the target text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -233,6 +236,29 @@ impl Memory {
         Ok(())
     }
 
+    /// The units whose `side` holds the same text after normalisation as one of `keys` (each a
+    /// [`crate::text::terms::key`] term, which the index holds for every text), in id order:
+    /// what the checks compare a text with elsewhere in the memory, found without reading it.
+    /// The keys are asked in batches of [`KEYS_A_QUERY`].
+    pub fn units_with_keys(&self, side: Side, keys: &[String]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM unit_index WHERE unit_index MATCH ?1")
+            .map_err(|e| self.fail(e))?;
+        for batch in keys.chunks(KEYS_A_QUERY) {
+            let terms: Vec<String> = batch.iter().map(|k| crate::text::terms::quote(k)).collect();
+            let query = format!("{{{}}} : ({})", side.as_str(), terms.join(" OR "));
+            let mut rows = stmt.query([&query]).map_err(|e| self.fail(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+                out.push(row.get(0).map_err(|e| self.fail(e))?);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
     /// The unit with this id, if there is one (no error for a missing id).
     pub fn find_unit(&self, id: i64) -> Result<Option<Unit>> {
         let mut stmt = self
@@ -307,6 +333,75 @@ mod tests {
         assert_eq!(m.term_units(Side::Source, "شيء").unwrap(), 0);
         assert!(m.term_units(Side::Source, "قال").unwrap() >= 2);
         assert_eq!(m.term_units(Side::Target, "قال").unwrap(), 0);
+    }
+
+    #[test]
+    fn units_with_the_same_normalised_text_are_found_by_its_key() {
+        use crate::text::{normalize::word_spans, terms::key};
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let units = m.units(&crate::store::UnitFilter::default()).unwrap();
+        let (a, b) = (&units[3], &units[5]);
+        let source_key = key(&word_spans(&a.source));
+        assert_eq!(
+            m.units_with_keys(Side::Source, std::slice::from_ref(&source_key))
+                .unwrap(),
+            [a.id]
+        );
+        assert!(
+            m.units_with_keys(Side::Target, std::slice::from_ref(&source_key))
+                .unwrap()
+                .is_empty()
+        );
+        // the same words with other punctuation and harakat: the same key
+        m.conn
+            .execute(
+                "UPDATE units SET source = ?1 WHERE id = ?2",
+                rusqlite::params![format!("  {}!!", a.source.replace('ا', "اَ")), b.id],
+            )
+            .unwrap();
+        // asked among more keys than one query holds
+        let mut keys: Vec<String> = (0..2 * KEYS_A_QUERY)
+            .map(|k| key(&word_spans(&format!("nothing like it {k}"))))
+            .collect();
+        keys.push(source_key);
+        assert_eq!(
+            m.units_with_keys(Side::Source, &keys).unwrap(),
+            [a.id.min(b.id), a.id.max(b.id)]
+        );
+    }
+
+    #[test]
+    fn a_sample_reads_runs_of_ids_or_positions_of_a_document() {
+        let mut m = Memory::open_in_memory().unwrap();
+        kazakhstan(&mut m);
+        let sample = |document: Option<&str>, step: u64| {
+            let mut out = Vec::new();
+            m.for_each_sampled_unit(document, step, |u, source, target| {
+                assert_eq!((source, target), ("ar", "en"));
+                out.push((u.id, u.position));
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        let all = sample(None, 1);
+        assert_eq!(all.len(), 18);
+        // every second run of 16 ids: ids 0…15, then 32…47
+        let ids: Vec<i64> = sample(None, 2).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, (1..=15).collect::<Vec<i64>>());
+        let positions: Vec<i64> = sample(Some("kazakhstan-2022"), 5)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(positions, [0, 5, 10, 15]);
+        assert!(matches!(
+            m.for_each_sampled_unit(Some("nope"), 1, |_, _, _| Ok(())),
+            Err(Error::UnknownDocument(_))
+        ));
+        let unit = m.export_unit(all[2].0).unwrap();
+        assert_eq!((unit.unit.id, unit.source_lang.as_str()), (all[2].0, "ar"));
+        assert!(matches!(m.export_unit(999), Err(Error::UnknownUnit(999))));
     }
 
     #[test]

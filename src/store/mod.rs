@@ -34,7 +34,7 @@ pub use replace::{
     DocumentChange, DocumentState, DocumentSummary, DocumentTexts, Realignment, ReplaceKind,
     ReplaceOptions, ReplaceReport,
 };
-pub use units::{DocumentCounts, Unit, UnitFilter, UnitSort};
+pub use units::{DocumentCounts, SAMPLE_RUN, Unit, UnitFilter, UnitSort};
 
 /// How long a writer waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

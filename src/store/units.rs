@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::{Memory, Status};
 use crate::error::{Error, Result};
 
+/// Consecutive ids [`Memory::for_each_sampled_unit`] reads together.
+pub const SAMPLE_RUN: u64 = 16;
+
 /// An aligned pair as stored: one or more source sentences and their translation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
@@ -232,6 +235,86 @@ impl Memory {
             counts.low_score += weak.unwrap_or(0) as usize;
         }
         Ok(out)
+    }
+
+    /// The unit with this id as an export reads it: with its document's languages, its
+    /// inline markup and TMX extras.
+    pub fn export_unit(&self, id: i64) -> Result<super::ExportUnit> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang, u.source_markup,
+                        u.target_markup, u.tmx_extras
+                 FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ?1"
+            ))
+            .map_err(|e| self.fail(e))?;
+        stmt.query_row([id], |r| {
+            Ok(super::ExportUnit {
+                unit: unit_from_row(r)?,
+                source_lang: r.get(17)?,
+                target_lang: r.get(18)?,
+                source_markup: r.get(19)?,
+                target_markup: r.get(20)?,
+                tmx_extras: r.get(21)?,
+            })
+        })
+        .optional()
+        .map_err(|e| self.fail(e))?
+        .ok_or(Error::UnknownUnit(id))
+    }
+
+    /// Calls `f` with a bounded, evenly spread sample of units and their document's languages
+    /// (source, target), read without scanning the memory: with `document`, the document's
+    /// units whose position is a multiple of `step`, in order; without, the units of every
+    /// `step`-th run of [`SAMPLE_RUN`] ids (ids 0…15, then 16·step…16·step+15, …: runs of
+    /// neighbours, so that a sample of a large file reads few of its pages), in id order. A
+    /// `step` of 1 reads every unit.
+    pub fn for_each_sampled_unit(
+        &self,
+        document: Option<&str>,
+        step: u64,
+        mut f: impl FnMut(Unit, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let step = step.clamp(1, i64::MAX as u64) as i64;
+        let mut stmt;
+        let mut rows = match document {
+            Some(name) => {
+                self.document_id(name)?;
+                stmt = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang
+                         FROM units u JOIN documents d ON d.id = u.document_id
+                         WHERE d.name = ?1 AND u.position % ?2 = 0 ORDER BY u.position, u.id"
+                    ))
+                    .map_err(|e| self.fail(e))?;
+                stmt.query(rusqlite::params![name, step])
+                    .map_err(|e| self.fail(e))?
+            }
+            None => {
+                stmt = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "WITH RECURSIVE runs(i) AS (
+                             SELECT 0 UNION ALL SELECT i + ?1 FROM runs
+                             WHERE i + ?1 <= (SELECT max(id) FROM units))
+                         SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang
+                         FROM runs CROSS JOIN units u ON u.id BETWEEN runs.i AND runs.i + ?2
+                         JOIN documents d ON d.id = u.document_id ORDER BY u.id"
+                    ))
+                    .map_err(|e| self.fail(e))?;
+                let run = SAMPLE_RUN as i64;
+                stmt.query([step.saturating_mul(run), run - 1])
+                    .map_err(|e| self.fail(e))?
+            }
+        };
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+            let unit = unit_from_row(row).map_err(|e| self.fail(e))?;
+            let source: String = row.get(17).map_err(|e| self.fail(e))?;
+            let target: String = row.get(18).map_err(|e| self.fail(e))?;
+            f(unit, &source, &target)?;
+        }
+        Ok(())
     }
 
     /// The ids of the units numbered `first` to `last` (both included) that exist, in order.

@@ -57,6 +57,29 @@ pub struct Number {
     /// Written in a way the other language need not mirror: an ordinal (`34th`), a decade
     /// (`1930s`), the minutes of a time (`04:00`).
     pub loose: bool,
+    /// The number of a century (`19th century`, `القرن التاسع عشر`), which the other language
+    /// may give as a year or a decade of it (`the 1800s`).
+    pub century: bool,
+}
+
+impl Number {
+    /// True when the two numbers say the same: the same value, or a century and a year or
+    /// decade within it (`القرن الواحد والعشرين` and `the early 2000s`).
+    pub fn agrees_with(&self, other: &Number) -> bool {
+        if self.value == other.value {
+            return true;
+        }
+        let within = |century: &Number, year: &Number| {
+            century.century
+                && !year.century
+                && year.loose
+                && matches!(
+                    (century.value.parse::<u64>(), year.value.parse::<u64>()),
+                    (Ok(c), Ok(y)) if y >= 100 && y / 100 + 1 == c
+                )
+        };
+        within(self, other) || within(other, self)
+    }
 }
 
 /// The numbers in `text`, in digits ([`numbers`]) or in words of either language, in order of
@@ -74,11 +97,11 @@ pub fn number_spans(text: &str) -> Vec<Number> {
 /// [`number_spans`] for a text whose words ([`word_spans`]) are already known.
 pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
     let digits = digit_numbers(text);
-    let mut out: Vec<Number> = Vec::new();
+    let (mut out, ordinal_words) = ordinals(words);
     let mut k = 0;
     while k < words.len() {
         let w = &words[k];
-        if digits.iter().any(|d| overlaps(&d.span, &w.span)) {
+        if ordinal_words[k] || digits.iter().any(|d| overlaps(&d.span, &w.span)) {
             k += 1;
             continue;
         }
@@ -91,6 +114,14 @@ pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
         let mut value = value;
         let mut end = w.span.end;
         let mut next = k + 1;
+        // the teens: أربعة عشر, ثلاث عشرة
+        if let (WordValue::Plain(v @ 1..=9), Some(m)) = (value, words.get(next))
+            && matches!(m.norm.as_str(), "عشر" | "عشره")
+        {
+            value = WordValue::Plain(v + 10);
+            end = m.span.end;
+            next += 1;
+        }
         if let Some(m) = words.get(next)
             && let Some(power) = multiplier_word(&m.norm)
             && value.as_plain() < 1000
@@ -105,18 +136,24 @@ pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
                 span: w.span.start..end,
                 in_words: true,
                 loose: false,
+                century: false,
             });
         }
         k = next;
     }
-    out.extend(digits.into_iter().map(|n| read_around(text, n)));
+    out.extend(digits.into_iter().map(|n| read_around(text, words, n)));
     out.sort_by_key(|n| n.span.start);
     out
 }
 
 /// What the text around a number in digits says about it: a multiplier glued to it
 /// (`£11million`), an ordinal or decade suffix (`34th`, `1930s`), the minutes of a time.
-fn read_around(text: &str, mut n: Number) -> Number {
+fn read_around(text: &str, words: &[Word], mut n: Number) -> Number {
+    // the century: 19th century, القرن 19
+    let next = words.iter().find(|w| w.span.start >= n.span.end);
+    let previous = words.iter().rev().find(|w| w.span.end <= n.span.start);
+    n.century = next.is_some_and(|w| w.norm == "century")
+        || previous.is_some_and(|w| stem(&w.norm) == "قرن");
     let after = &text[n.span.end..];
     let glued: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
     let lower = glued.to_lowercase();
@@ -304,6 +341,159 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
         .map(|&(_, v)| WordValue::Plain(v))
 }
 
+/// English ordinal words and their values (`twenty-first` is `twenty` and `first`).
+const ENGLISH_ORDINALS: &[(&str, u64)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+    ("thirtieth", 30),
+    ("fortieth", 40),
+    ("fiftieth", 50),
+    ("sixtieth", 60),
+    ("seventieth", 70),
+    ("eightieth", 80),
+    ("ninetieth", 90),
+    ("hundredth", 100),
+];
+
+/// Arabic ordinals of one to ten, normalised, without the article (masculine and feminine;
+/// `الحادي` is the one of `الحادي عشر`, eleventh).
+const ARABIC_ORDINALS: &[(&str, u64)] = &[
+    ("اول", 1),
+    ("اولي", 1),
+    ("حادي", 1),
+    ("حاديه", 1),
+    ("ثاني", 2),
+    ("ثانيه", 2),
+    ("ثالث", 3),
+    ("ثالثه", 3),
+    ("رابع", 4),
+    ("رابعه", 4),
+    ("خامس", 5),
+    ("خامسه", 5),
+    ("سادس", 6),
+    ("سادسه", 6),
+    ("سابع", 7),
+    ("سابعه", 7),
+    ("ثامن", 8),
+    ("ثامنه", 8),
+    ("تاسع", 9),
+    ("تاسعه", 9),
+    ("عاشر", 10),
+    ("عاشره", 10),
+];
+
+/// Months named with an ordinal (`تشرين الثاني`, November; `ربيع الأول`): no ordinal.
+const ORDINAL_MONTHS: &[&str] = &["تشرين", "كانون", "ربيع", "جمادي"];
+
+/// The ordinals written in words, as loose numbers (`الرابعة والثلاثين` = 34, `التاسع عشر` =
+/// 19, `العشرين` = 20, `fifth` = 5, `twenty-first` = 21), and which words they take.
+fn ordinals(words: &[Word]) -> (Vec<Number>, Vec<bool>) {
+    let mut out = Vec::new();
+    let mut taken = vec![false; words.len()];
+    let arabic_unit = |w: &str| {
+        ["ال", "وال", "فال", "بال"]
+            .iter()
+            .find_map(|a| w.strip_prefix(a))
+            .and_then(|bare| ARABIC_ORDINALS.iter().find(|(o, _)| *o == bare))
+            .map(|&(_, v)| v)
+    };
+    let arabic_tens = |w: &str| {
+        ["ال", "وال", "فال", "بال"]
+            .iter()
+            .find_map(|a| w.strip_prefix(a))
+            .and_then(|bare| {
+                ARABIC_WORDS
+                    .iter()
+                    .find(|&&(t, v)| t == bare && (20..100).contains(&v))
+            })
+            .map(|&(_, v)| v)
+    };
+    let english_tens = |w: &str| {
+        ENGLISH_WORDS
+            .iter()
+            .find(|&&(t, v)| t == w && (20..100).contains(&v) && v % 10 == 0)
+            .map(|&(_, v)| v)
+    };
+    let ordinal = |w: &str| {
+        ENGLISH_ORDINALS
+            .iter()
+            .find(|(o, _)| *o == w)
+            .map(|&(_, v)| v)
+    };
+    let mut k = 0;
+    while k < words.len() {
+        let w = words[k].norm.as_str();
+        let previous = k.checked_sub(1).map(|p| words[p].norm.as_str());
+        let next = words.get(k + 1).map(|n| n.norm.as_str());
+        let mut value = None;
+        let mut last = k;
+        let one_of_tens = ["الواحد", "الواحده", "والواحد", "والواحده"].contains(&w)
+            && next.and_then(arabic_tens).is_some();
+        if one_of_tens {
+            // الواحد والعشرين: twenty-first (الواحد alone is "the one")
+            value = next.and_then(arabic_tens).map(|t| t + 1);
+            last = k + 1;
+        } else if let Some(u) = arabic_unit(w)
+            && !previous
+                .is_some_and(|p| ORDINAL_MONTHS.contains(&p) || ORDINAL_MONTHS.contains(&stem(p)))
+        {
+            value = Some(u);
+            if u < 10 && next.is_some_and(|n| matches!(n, "عشر" | "عشره")) {
+                value = Some(u + 10);
+                last = k + 1;
+            } else if let Some(t) = next.and_then(arabic_tens) {
+                value = Some(u + t);
+                last = k + 1;
+            }
+        } else if let Some(t) = arabic_tens(w) {
+            value = Some(t);
+        } else if let Some(t) = english_tens(w)
+            && let Some(u) = next.and_then(ordinal)
+            && u < 10
+        {
+            value = Some(t + u);
+            last = k + 1;
+        } else if let Some(o) = ordinal(w) {
+            value = Some(o);
+        }
+        let Some(value) = value else {
+            k += 1;
+            continue;
+        };
+        let after = words.get(last + 1).map(|n| n.norm.as_str());
+        out.push(Number {
+            value: value.to_string(),
+            span: words[k].span.start..words[last].span.end,
+            in_words: true,
+            loose: true,
+            century: previous.is_some_and(|p| stem(p) == "قرن") || after == Some("century"),
+        });
+        for t in &mut taken[k..=last] {
+            *t = true;
+        }
+        k = last + 1;
+    }
+    (out, taken)
+}
+
 /// The power of ten of a multiplier word (singular or plural) after a number.
 fn multiplier_word(word: &str) -> Option<u32> {
     let bare = stem(word);
@@ -360,6 +550,7 @@ fn digit_numbers(text: &str) -> Vec<Number> {
                 span: chars[start].0..span_end,
                 in_words: false,
                 loose: false,
+                century: false,
             });
         }
         k = end;
@@ -512,13 +703,34 @@ mod tests {
         assert_eq!(values("آلاف المتظاهرين"), Vec::<String>::new());
         assert_eq!(values("thousands of protesters"), Vec::<String>::new());
         assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
-        // ordinals are not cardinals
-        assert_eq!(values("ثلاثينيات القرن العشرين"), Vec::<String>::new());
-        assert_eq!(
-            values("القرن التاسع عشر والمرة الرابعة والثلاثين"),
-            Vec::<String>::new()
-        );
         assert_eq!(values("الرجال الثلاثة"), ["3"]);
+        assert_eq!(values("أربعة عشر شخصا وثلاث عشرة امرأة"), ["14", "13"]);
+    }
+
+    #[test]
+    fn ordinals_are_loose_numbers_and_centuries_agree_with_their_years() {
+        let loose = |text: &str| -> Vec<(String, bool, bool)> {
+            number_spans(text)
+                .into_iter()
+                .map(|n| (n.value, n.loose, n.century))
+                .collect()
+        };
+        let n = |v: &str, century: bool| (v.to_string(), true, century);
+        assert_eq!(
+            loose("القرن التاسع عشر والمرة الرابعة والثلاثين"),
+            [n("19", true), n("34", false)]
+        );
+        assert_eq!(loose("ثلاثينيات القرن العشرين"), [n("20", true)]);
+        assert_eq!(loose("الذكرى الخمسين"), [n("50", false)]);
+        assert_eq!(loose("the twenty-first century"), [n("21", true)]);
+        assert_eq!(loose("its fifth title"), [n("5", false)]);
+        // a month named with an ordinal is no ordinal
+        assert!(loose("في تشرين الثاني").is_empty());
+        let first = |text: &str| number_spans(text).remove(0);
+        assert!(first("القرن الواحد والعشرين").agrees_with(&first("the early 2000s")));
+        assert!(first("the 19th century").agrees_with(&first("القرن التاسع عشر")));
+        assert!(!first("القرن التاسع عشر").agrees_with(&first("the 12th century")));
+        assert!(!first("القرن التاسع عشر").agrees_with(&first("in 1850")));
     }
 
     #[test]
