@@ -26,7 +26,7 @@ use std::time::Instant;
 use bitext::Lang;
 use bitext::align::batch::{self, Document, Files, Input, Job};
 use bitext::align::beads::{self, IndexBead};
-use bitext::align::{Bead, Config, Training, align};
+use bitext::align::{Bead, Config, Training};
 use bitext::eval::Scorer;
 use bitext::store::{Memory, NewDocument};
 
@@ -102,13 +102,12 @@ fn dev_batch() {
             .collect(),
     );
     let held_out = |name: &str| name >= "doc040";
-    let report = |how: &str, seconds: f64, predicted: &[Vec<Bead>]| {
+    let report = |how: &str, seconds: f64, predicted: &[Vec<IndexBead>]| {
         let (mut all, mut held) = (Scorer::default(), Scorer::default());
         for ((name, gold), pred) in names.iter().zip(&gold).zip(predicted) {
-            let pred: Vec<IndexBead> = pred.iter().map(IndexBead::from).collect();
-            all.add(gold, &pred);
+            all.add(gold, pred);
             if held_out(name) {
-                held.add(gold, &pred);
+                held.add(gold, pred);
             }
         }
         let (a, h) = (all.scores(), held.scores());
@@ -131,7 +130,7 @@ fn dev_batch() {
 
     // each document with its own word model (reading included, as for the batch), on
     // `threads` threads taking documents in turn
-    let alone = |threads: usize| -> Vec<Vec<Bead>> {
+    let alone = |threads: usize| -> Vec<Vec<IndexBead>> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let results = Mutex::new(vec![Vec::new(); files.len()]);
         std::thread::scope(|scope| {
@@ -143,9 +142,8 @@ fn dev_batch() {
                             break;
                         }
                         let doc = files.read(k).unwrap();
-                        let beads =
-                            align(&doc.source_sentences(), &doc.target_sentences(), &config);
-                        results.lock().unwrap()[k] = beads;
+                        let (doc, beads) = batch::align_alone(doc, &Training::default(), &config);
+                        results.lock().unwrap()[k] = doc.sentence_beads(&beads);
                     }
                 });
             }
@@ -153,7 +151,7 @@ fn dev_batch() {
         results.into_inner().unwrap()
     };
     // one batch, one word model
-    let together = |threads: usize| -> Vec<Vec<Bead>> {
+    let together = |threads: usize| -> Vec<Vec<IndexBead>> {
         let options = batch::Options {
             threads,
             ..batch::Options::default()
@@ -166,7 +164,8 @@ fn dev_batch() {
             &options,
             &|_| {},
             |_, r| {
-                predicted.push(r.unwrap().1);
+                let (doc, beads) = r.unwrap();
+                predicted.push(doc.sentence_beads(&beads));
                 Ok(())
             },
         )
@@ -205,7 +204,7 @@ fn dev_batch() {
 }
 
 /// One way of aligning the development documents: each document's beads.
-type Aligner<'a> = Box<dyn Fn() -> Vec<Vec<Bead>> + 'a>;
+type Aligner<'a> = Box<dyn Fn() -> Vec<Vec<IndexBead>> + 'a>;
 
 /// Rounds of the development comparison.
 const ROUNDS: usize = 5;
@@ -324,12 +323,11 @@ fn one_by_one_generated(dir: &Path, corpus: &Files, count: usize) {
     for k in 0..count {
         let doc = corpus.read(k).unwrap();
         sentences += doc.sentences();
-        let beads = align(&doc.source_sentences(), &doc.target_sentences(), &config);
+        let (doc, beads) = batch::align_alone(doc, &Training::default(), &config);
         let t = Instant::now();
         store(&mut memory, &corpus.jobs[k].name, &doc, &beads).unwrap();
         storing += t.elapsed().as_secs_f64();
-        let pred: Vec<IndexBead> = beads.iter().map(IndexBead::from).collect();
-        scorer.add(&gold_of(&corpus.jobs[k]), &pred);
+        scorer.add(&gold_of(&corpus.jobs[k]), &doc.sentence_beads(&beads));
     }
     let seconds = start.elapsed().as_secs_f64();
     let s = scorer.scores();
@@ -394,8 +392,7 @@ fn generated_batch(dir: &Path, part: &Files, size: usize) {
             let t = Instant::now();
             store(&mut memory, &part.jobs[k].name, &doc, &beads)?;
             storing += t.elapsed().as_secs_f64();
-            let pred: Vec<IndexBead> = beads.iter().map(IndexBead::from).collect();
-            scorer.add(&gold_of(&part.jobs[k]), &pred);
+            scorer.add(&gold_of(&part.jobs[k]), &doc.sentence_beads(&beads));
             Ok(())
         },
     )

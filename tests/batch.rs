@@ -370,3 +370,35 @@ fn names_used_twice_in_a_batch_fail_the_second_time() {
     );
     assert_eq!(env.documents(), ["same"]);
 }
+
+#[test]
+fn write_pred_gives_the_sentences_as_read_where_a_sentence_was_split() {
+    // stored, the article's Arabic sentences 3 and 16 are two parts each; for score.py the
+    // predictions are in the sentences of the text as read: 18 beads, two of them 1-2
+    let env = Env::new();
+    let list = env.write(
+        "one.tsv",
+        &format!("{CORPUS}/ar.txt\t{CORPUS}/en.txt\tarticle\n"),
+    );
+    let pred = env.path("pred");
+    let out = env
+        .bitext()
+        .args(["align", "--no-store", "--batch"])
+        .arg(&list)
+        .arg("--write-pred")
+        .arg(&pred)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // standard output has the parts, as the memory would store them
+    assert!(
+        stdout(&out).contains("[3]:[3]\n[4]:[4]\n"),
+        "{}",
+        stdout(&out)
+    );
+    let written = std::fs::read_to_string(pred.join("article.align")).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 18, "{written}");
+    assert_eq!(lines[3], "[3]:[3,4]");
+    assert_eq!(lines[16], "[16]:[17,18]");
+}

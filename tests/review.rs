@@ -4,82 +4,18 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// A scratch folder with copies of the article's two texts and a memory holding them.
-struct Desk {
-    dir: TempDir,
+use common::desk::Desk;
+
+/// What these tests do at the desk besides the shared commands.
+trait Review {
+    fn edit_english(&self, from: &str, to: &str);
+    fn review(&self);
+    fn align_reversed(&self, name: &str) -> String;
 }
 
-impl Desk {
-    fn new() -> Desk {
-        let desk = Desk {
-            dir: TempDir::new().unwrap(),
-        };
-        std::fs::copy(common::article_ar(), desk.path("ar.txt")).unwrap();
-        std::fs::copy(common::article_en(), desk.path("en.txt")).unwrap();
-        desk.ok(&[
-            "align",
-            "--no-split",
-            "ar.txt",
-            "en.txt",
-            "--name",
-            "article",
-        ]);
-        desk
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn bitext(&self) -> Command {
-        common::bitext(self.dir.path(), &self.path("tm.db"))
-    }
-
-    /// Runs a command that must succeed; returns (stdout, stderr).
-    fn ok(&self, args: &[&str]) -> (String, String) {
-        let out = self.bitext().args(args).assert().success();
-        let o = out.get_output();
-        (
-            String::from_utf8(o.stdout.clone()).unwrap(),
-            String::from_utf8(o.stderr.clone()).unwrap(),
-        )
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args).0).unwrap()
-    }
-
-    fn units(&self) -> Value {
-        self.json(&["list", "--json"])
-    }
-
-    fn history(&self) -> Value {
-        self.json(&["history", "--json"])
-    }
-
-    fn unit(&self, id: i64) -> Value {
-        self.json(&["show", &id.to_string(), "--json"])
-    }
-
-    /// A command that must fail with `code` and one line holding `needle`, changing nothing.
-    fn fails(&self, args: &[&str], code: i32, needle: &str) -> String {
-        let before = (self.units(), self.history());
-        let out = self.bitext().args(args).assert().code(code);
-        let line = common::one_line_error(out.get_output(), &[needle]);
-        assert_eq!(
-            (self.units(), self.history()),
-            before,
-            "{args:?} changed the memory"
-        );
-        line
-    }
-
+impl Review for Desk {
     /// Replaces a piece of the English text file.
     fn edit_english(&self, from: &str, to: &str) {
         let path = self.path("en.txt");

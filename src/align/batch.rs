@@ -26,9 +26,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
+use super::beads::IndexBead;
 use super::lexical::Lexicon;
 use super::{
-    Alignment, Bead, Config, Prepared, Training, finish, first_pass, part_spans, training_pairs,
+    Alignment, Bead, Config, Part, Prepared, Training, finish, first_pass, part_spans,
+    training_pairs,
 };
 use crate::Lang;
 use crate::error::{Error, Result};
@@ -51,9 +53,39 @@ pub struct Document {
     pub target_text: String,
     pub source: Vec<Span>,
     pub target: Vec<Span>,
+    /// Once aligned, where a sentence was split: the sentence (as read) and bytes of each of
+    /// `source` and `target`, which are then the parts. `None` as read.
+    pub parts: Option<(Vec<Part>, Vec<Part>)>,
 }
 
 impl Document {
+    /// `beads` over this document's sentences as read: each part replaced by its sentence and
+    /// beads sharing a sentence merged ([`Alignment::sentence_beads`]), as a gold standard over
+    /// the input's sentences (and `score.py`) reads them.
+    pub fn sentence_beads(&self, beads: &[Bead]) -> Vec<IndexBead> {
+        let whole = |n: usize| {
+            (0..n)
+                .map(|sentence| Part {
+                    sentence,
+                    range: 0..0,
+                })
+                .collect()
+        };
+        let (source, target) = self
+            .parts
+            .clone()
+            .unwrap_or_else(|| (whole(self.source.len()), whole(self.target.len())));
+        Alignment {
+            source,
+            target,
+            beads: beads.to_vec(),
+        }
+        .sentence_beads()
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect()
+    }
+
     /// The source sentences' texts.
     pub fn source_sentences(&self) -> Vec<&str> {
         self.source
@@ -175,8 +207,21 @@ impl Input for Files {
             target,
             source_text,
             target_text,
+            parts: None,
         })
     }
+}
+
+/// Aligns one document alone, as `bitext align` does (its own word model, sentences split
+/// where the other side shows they are several): the document as aligned, and its beads.
+pub fn align_alone(doc: Document, training: &Training, config: &Config) -> (Document, Vec<Bead>) {
+    let alignment = {
+        let (source, target) = (doc.source_sentences(), doc.target_sentences());
+        super::align_documents(&[(source, target)], training, config)
+            .pop()
+            .expect("one document in, one out")
+    };
+    as_parts(doc, alignment)
 }
 
 /// A document as aligned: a split sentence's parts take its place among its sentences, and the
@@ -184,6 +229,7 @@ impl Input for Files {
 fn as_parts(mut doc: Document, alignment: Alignment) -> (Document, Vec<Bead>) {
     doc.source = part_spans(&alignment.source, &doc.source);
     doc.target = part_spans(&alignment.target, &doc.target);
+    doc.parts = Some((alignment.source, alignment.target));
     (doc, alignment.beads)
 }
 

@@ -44,6 +44,14 @@ pub fn format(beads: &[Bead]) -> String {
         .collect()
 }
 
+/// Formats beads read as index lists, one a line, each line ending in a newline.
+pub fn format_index(beads: &[IndexBead]) -> String {
+    beads
+        .iter()
+        .map(|b| format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n")
+        .collect()
+}
+
 /// Reads a bead list; `file` names the input in errors, which give line and column.
 pub fn parse(text: &str, file: &str) -> Result<Vec<IndexBead>> {
     let mut out = Vec::new();

@@ -315,7 +315,9 @@ fn finish(
     }
     if let Some(dir) = &opts.write_pred {
         let path = dir.join(format!("{}.align", job.name));
-        std::fs::write(&path, crate::align::beads::format(&beads))
+        // in the sentences as read, as score.py compares them with a gold alignment
+        let sentences = doc.sentence_beads(&beads);
+        std::fs::write(&path, crate::align::beads::format_index(&sentences))
             .map_err(|e| Error::Write { path, source: e })?;
     }
     Ok((beads, what))

@@ -57,3 +57,4 @@ pub fn without_revisions(mut units: serde_json::Value) -> serde_json::Value {
     }
     units
 }
+pub mod desk;

@@ -37,6 +37,7 @@ fn lines_doc(ar: &str, en: &str) -> Document {
         target: segment::lines(en),
         source_text: ar.to_string(),
         target_text: en.to_string(),
+        parts: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn documents() -> Vec<Document> {
         target: segment::split(&en, Lang::En),
         source_text: ar,
         target_text: en,
+        parts: None,
     }];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/devdata/hard");
     for k in 0..12 {
