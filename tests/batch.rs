@@ -396,6 +396,12 @@ fn write_pred_gives_the_sentences_as_read_where_a_sentence_was_split() {
         "{}",
         stdout(&out)
     );
+    // one document: the summary says so in the singular
+    assert!(
+        stderr(&out).starts_with("aligned 1 document: 20 units"),
+        "{}",
+        stderr(&out)
+    );
     let written = std::fs::read_to_string(pred.join("article.align")).unwrap();
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines.len(), 18, "{written}");

@@ -221,10 +221,14 @@ pub fn run(opts: Options, ctx: &mut Context) -> Result<()> {
         ctx.out.json(&report)?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let documents = match report.stored {
+        1 => "1 document".to_string(),
+        n => format!("{n} documents"),
+    };
     let done = if opts.no_store {
-        format!("aligned {} documents", report.stored)
+        format!("aligned {documents}")
     } else {
-        format!("stored {} documents in {db}", report.stored)
+        format!("stored {documents} in {db}")
     };
     if report.failed > 0 {
         ctx.out.flush()?;
