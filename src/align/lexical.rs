@@ -327,6 +327,20 @@ impl PieceScorer {
 /// Calls `f(probability, position)` for every entry of a row of translations (sorted by word)
 /// whose word is among `words` (`(word, position)`, sorted), once for each position.
 fn merge_join(row: &[(u32, f32)], words: &[(u32, usize)], mut f: impl FnMut(f32, usize)) {
+    // a common word's row holds thousands of translations and a sentence a few dozen words:
+    // then each word is searched for in the rest of the row (the same calls, in the same order)
+    if row.len() > 16 * words.len() {
+        let mut from = 0;
+        for &(w, position) in words {
+            from += row[from..].partition_point(|x| x.0 < w);
+            match row.get(from) {
+                Some(&(v, p)) if v == w => f(p, position),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        return;
+    }
     let (mut a, mut b) = (0, 0);
     while a < row.len() && b < words.len() {
         match row[a].0.cmp(&words[b].0) {
@@ -680,6 +694,32 @@ impl Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every (probability, position) of `row` met with `words`, in the order merge_join calls
+    /// them.
+    fn joined(row: &[(u32, f32)], words: &[(u32, usize)]) -> Vec<(f32, usize)> {
+        let mut calls = Vec::new();
+        merge_join(row, words, |p, q| calls.push((p, q)));
+        calls
+    }
+
+    #[test]
+    fn merge_join_meets_the_same_entries_in_long_and_short_rows() {
+        // a long row (searched word by word) and its short pieces (merged) against words
+        // with repeats, words missing from the row, and words past its end
+        let row: Vec<(u32, f32)> = (0..2000).map(|k| (3 * k, k as f32)).collect();
+        let words: Vec<(u32, usize)> = vec![(0, 4), (3, 1), (3, 7), (4, 2), (2997, 0), (9000, 3)];
+        let naive: Vec<(f32, usize)> = words
+            .iter()
+            .filter_map(|&(w, q)| row.iter().find(|x| x.0 == w).map(|x| (x.1, q)))
+            .collect();
+        assert_eq!(naive, [(0.0, 4), (1.0, 1), (1.0, 7), (999.0, 0)]);
+        assert!(row.len() > 16 * words.len());
+        assert_eq!(joined(&row, &words), naive);
+        // the same through the merge, row piece by piece
+        let merged: Vec<(f32, usize)> = row.chunks(50).flat_map(|c| joined(c, &words)).collect();
+        assert_eq!(merged, naive);
+    }
 
     fn config() -> Config {
         Config::default()
