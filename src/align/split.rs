@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use super::anchors::{self, Anchors};
+use super::features::Features;
 use super::lexical::{Lexicon, PieceScorer, Side};
 use super::{Alignment, Bead, Config, Part, Prepared};
 use crate::Lang;
@@ -364,12 +365,13 @@ fn anchor_score(words: &[Vec<(u16, f32)>]) -> f64 {
 }
 
 /// Decides whether `text` (a sentence of the source side if `source`) splits into pieces
-/// translating `others` (two or three sentences of the other side), and where: the pieces'
-/// byte ranges in `text` (trimmed, in order, whitespace between them), with the share of the
+/// translating `others` (two or three sentences of the other side, whose features the first
+/// pass has as `other_features`), and where: the pieces' byte ranges in `text` (trimmed, in order, whitespace between them), with the share of the
 /// probability the split holds, or `None` to leave it whole.
 pub fn split_sentence(
     text: &str,
     others: &[&str],
+    other_features: &[Features],
     source: bool,
     prepared: &Prepared,
     lexicon: Option<&Lexicon>,
@@ -433,8 +435,8 @@ pub fn split_sentence(
     let others: Vec<Other> = others
         .iter()
         .zip(&other_anchors)
-        .map(|(o, anchors)| {
-            let f = super::features::extract(o, other_lang);
+        .zip(other_features)
+        .map(|((o, anchors), f)| {
             let matches = if shared {
                 own_anchors
                     .iter()
@@ -578,6 +580,7 @@ pub fn refine(
             split_sentence(
                 source[i],
                 &target[b.target.clone()],
+                &prepared.target[b.target.clone()],
                 true,
                 prepared,
                 lexicon,
@@ -589,6 +592,7 @@ pub fn refine(
             split_sentence(
                 target[j],
                 &source[b.source.clone()],
+                &prepared.source[b.source.clone()],
                 false,
                 prepared,
                 lexicon,
