@@ -381,10 +381,11 @@ impl<'a> Rescorer<'a> {
     /// document goes); the alignment outside the window is held fixed. Inside it every path of
     /// the aligner's bead shapes is summed over (forward–backward, with the aligner's costs
     /// and temperature), and the score is the share of probability of the paths that contain
-    /// the bead: its posterior given the rest of the alignment. A bead of a shape the aligner
-    /// never proposes (2-3 or 4-1 after a merge, 0-2 after a split) has no prior of its own;
-    /// its score is the share of the paths that align its sentences among themselves,
-    /// however they divide them.
+    /// the bead: its posterior given the rest of the alignment. A bead of more than one
+    /// sentence on a side (1-2 or 2-2, and shapes the aligner never proposes: 2-3 or 4-1 after
+    /// a merge, 0-2 after a split) scores the share of the paths that align its sentences
+    /// among themselves, however they divide them: two right 1-1 pairs merged into one are a
+    /// right pair, a sentence moved into the wrong pair is not.
     ///
     /// The costs are the aligner's: the document's length model, anchors, and (when
     /// `config.lexical`) a word model trained for this call on the document's confident beads
@@ -600,9 +601,12 @@ impl Window {
         let w = self.m + 1;
         let z = self.alpha[self.n * w + self.m];
         let shape = (end.0 - start.0, end.1 - start.1);
+        // a pair of one sentence a side (or one alone) is right when the paths hold exactly
+        // it; a pair of more sentences when its sentences align among themselves, however
+        // the paths divide them (a reviewer's 2-2 of two right 1-1 pairs is a right pair)
         let inside = match SHAPES.iter().position(|&s| s == shape) {
-            Some(k) => -self.cost(start.0, start.1, k),
-            None => self.forward(start, end)[end.0 * w + end.1],
+            Some(k) if shape.0 <= 1 && shape.1 <= 1 => -self.cost(start.0, start.1, k),
+            _ => self.forward(start, end)[end.0 * w + end.1],
         };
         let log_p = self.alpha[start.0 * w + start.1] + inside + self.beta[end.0 * w + end.1] - z;
         if log_p.is_nan() {
