@@ -296,11 +296,7 @@ fn generate(dir: &Path, count: usize) {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("ar.txt"), ar.join("\n") + "\n").unwrap();
         std::fs::write(folder.join("en.txt"), en.join("\n") + "\n").unwrap();
-        let gold_text: String = gold
-            .iter()
-            .map(|b| beads::format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n")
-            .collect();
-        std::fs::write(folder.join("gold.txt"), gold_text).unwrap();
+        std::fs::write(folder.join("gold.txt"), beads::format_index(&gold)).unwrap();
     }
 }
 

@@ -63,27 +63,23 @@ impl Document {
     /// beads sharing a sentence merged ([`Alignment::sentence_beads`]), as a gold standard over
     /// the input's sentences (and `score.py`) reads them.
     pub fn sentence_beads(&self, beads: &[Bead]) -> Vec<IndexBead> {
-        let whole = |n: usize| {
-            (0..n)
-                .map(|sentence| Part {
-                    sentence,
-                    range: 0..0,
-                })
-                .collect()
+        let alignment = match &self.parts {
+            Some((source, target)) => Alignment {
+                source: source.clone(),
+                target: target.clone(),
+                beads: beads.to_vec(),
+            },
+            None => Alignment::whole(
+                &self.source_sentences(),
+                &self.target_sentences(),
+                beads.to_vec(),
+            ),
         };
-        let (source, target) = self
-            .parts
-            .clone()
-            .unwrap_or_else(|| (whole(self.source.len()), whole(self.target.len())));
-        Alignment {
-            source,
-            target,
-            beads: beads.to_vec(),
-        }
-        .sentence_beads()
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect()
+        alignment
+            .sentence_beads()
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect()
     }
 
     /// The source sentences' texts.

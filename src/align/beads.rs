@@ -44,10 +44,10 @@ pub fn format(beads: &[Bead]) -> String {
         .collect()
 }
 
-/// Formats beads read as index lists, one a line, each line ending in a newline.
-pub fn format_index(beads: &[IndexBead]) -> String {
+/// Formats beads as index lists, one a line, each line ending in a newline.
+pub fn format_index<'a>(beads: impl IntoIterator<Item = &'a IndexBead>) -> String {
     beads
-        .iter()
+        .into_iter()
         .map(|b| format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n")
         .collect()
 }

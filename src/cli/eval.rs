@@ -482,12 +482,7 @@ fn write_prediction(
             .collect();
         (dir.join(format!("{name}.tsv")), text)
     } else {
-        let text: String = mapped
-            .iter()
-            .map(|(b, _)| {
-                beads::format_bead(b.source.iter().copied(), b.target.iter().copied()) + "\n"
-            })
-            .collect();
+        let text = beads::format_index(mapped.iter().map(|(b, _)| b));
         (dir.join(format!("{name}.align")), text)
     };
     std::fs::write(&path, text).map_err(|e| Error::Write { path, source: e })
