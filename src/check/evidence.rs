@@ -713,6 +713,59 @@ fn compare_names(
                 .then_some(word)
         })
     };
+    // the word model has seen the word (in the memory's other pairs)
+    let known_to_model = |w: &EnglishWord| {
+        explained.is_some_and(|ws| ws.iter().any(|s| s.span.start == w.span.start))
+    };
+    // how a capitalised word beside a name speaks of it: translated or transliterated
+    let neighbour = |j: usize| -> Neighbour {
+        let Some(n) = english_list.get(j) else {
+            return Neighbour::Other;
+        };
+        let word = &english[n.span.clone()];
+        if n.initial || !name_like(word) {
+            return Neighbour::Other;
+        }
+        let lower = word.to_lowercase();
+        if models.casing(&lower).1 > 0 {
+            return Neighbour::Translated;
+        }
+        let skeleton = names::english_skeleton(word);
+        let a: &ArabicNames =
+            arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+        if models.name_pairs(pair.document, &lower) >= 2
+            || (skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
+            || transliterated(word, a)
+        {
+            return Neighbour::Name;
+        }
+        let translated = explained.is_some_and(|ws| {
+            ws.iter()
+                .any(|s| s.span.start == n.span.start && s.evidence >= NAME_EXPLAINED)
+        });
+        if translated {
+            Neighbour::Translated
+        } else {
+            Neighbour::Other
+        }
+    };
+    let joins = |j: usize, words: &[&str]| {
+        english_list
+            .get(j)
+            .is_some_and(|n| words.contains(&&english[n.span.clone()]))
+    };
+    let translated_phrase = |k: usize| {
+        let mut around = vec![k + 1];
+        around.extend(k.checked_sub(1));
+        if joins(k + 1, &["of", "for", "and", "de"]) {
+            around.push(k + 2);
+        }
+        if k >= 2 && joins(k - 1, &["of", "for", "de"]) {
+            around.push(k - 2);
+        }
+        let kinds: Vec<Neighbour> = around.into_iter().map(neighbour).collect();
+        kinds.contains(&Neighbour::Translated) && !kinds.contains(&Neighbour::Name)
+    };
     for (k, w) in english_list.iter().enumerate() {
         let word = &english[w.span.clone()];
         // an abbreviation (Det., Sen., Oct.) is no name
@@ -759,6 +812,13 @@ fn compare_names(
             matched += 1;
             continue;
         }
+        // a word of a name translated word by word (Premier League, Metropolitan Police,
+        // Republic of North Macedonia: a neighbour the memory also writes in lower case or
+        // the word model translates, none transliterated) is a word the model does not
+        // know, not a wrong name, unless the memory transliterates it elsewhere
+        if models.transliterated(&lower) == 0 && translated_phrase(k) {
+            continue;
+        }
         // only a name the memory capitalises in another document can be a wrong one from
         // there; and either the memory transliterates it there (a name, not a word
         // translated), or the Arabic here has a name the memory knows that no English word
@@ -769,10 +829,13 @@ fn compare_names(
                 || *leftover.get_or_init(|| leftover_name(english, a, models)));
         // or a word of its document's vocabulary nowhere else, where the Arabic has a word
         // that looks like a name (not translated, unknown or a name elsewhere) no English
-        // word accounts for
+        // word accounts for; the word known to the word model (which finds no translation of
+        // it here) or transliterated elsewhere: a word the model never saw may be a rare
+        // word translated, and an unknown Arabic word is common in a small memory
         let stray = here <= 1
             && elsewhere
             && !derived_word(&lower)
+            && (known_to_model(w) || models.transliterated(&lower) > 0)
             && *orphan.get_or_init(|| orphan_name(english, a));
         // a short name only by the third way: its skeleton says too little
         if !stray && (short || !known_name) {
@@ -790,6 +853,17 @@ fn compare_names(
         }
     }
     (unmatched, side, matched)
+}
+
+/// What a capitalised neighbour says of a word that may be a name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Neighbour {
+    /// A word translated (the memory writes it in lower case too, or the word model finds
+    /// its translation): the two may be a name translated word by word.
+    Translated,
+    /// A name transliterated or recurring in the document.
+    Name,
+    Other,
 }
 
 /// The Arabic side's words as names are compared with them.
