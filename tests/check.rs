@@ -394,9 +394,8 @@ fn the_development_part_of_the_qa_set_meets_the_targets() {
         ("untranslated", 0.98),
         ("omission", 0.85),
         ("misaligned", 0.85),
-        // below the 0.70: see the README (0.58: two damaged pairs the checks once
-        // flagged for another word than the name put in were let go with those words)
-        ("name_mismatch", 0.55),
+        // 0.70 on this part; lower on other sets built the same way: see the README
+        ("name_mismatch", 0.65),
     ] {
         let r = recall(kind);
         assert!(r >= target, "recall of {kind}: {r:.3} < {target}");

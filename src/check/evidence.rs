@@ -38,6 +38,9 @@ const ANCHOR_EVIDENCE: f64 = 1.0;
 /// Word evidence at which a name counts as translated by the word model (the source makes the
 /// word more likely than chance).
 const NAME_EXPLAINED: f64 = 0.5;
+/// Word evidence under which a capitalised word of the language standing alone counts as
+/// untranslated (the source makes it no likelier than chance).
+const LONE_NAME_EVIDENCE: f64 = 0.0;
 /// Similarity of loose skeletons at which an English name and an Arabic word the word model
 /// does not translate count as the same name (Gwyneth and جوينيث: GNT and GNS).
 const LOOSE_NAME: f64 = 0.6;
@@ -766,6 +769,43 @@ fn compare_names(
         let kinds: Vec<Neighbour> = around.into_iter().map(neighbour).collect();
         kinds.contains(&Neighbour::Translated) && !kinds.contains(&Neighbour::Name)
     };
+    // a capitalised word beside this one (a word after a stop is capitalised for that reason
+    // alone, unless it is like a name: `U.S. Defense Department`)
+    let capitalised_inside = |j: usize| {
+        english_list.get(j).is_some_and(|n: &EnglishWord| {
+            let word = &english[n.span.clone()];
+            word.chars().next().is_some_and(char::is_uppercase) && (!n.initial || name_like(word))
+        })
+    };
+    // a word of the language capitalised alone inside the sentence (City, Labour, Truly: not
+    // beside another capitalised word, nor in a hyphenated word) is the name of something;
+    // when the word model knows the word and finds no translation of it here, no Arabic word
+    // has its skeleton, and the document does not use it as a name elsewhere, it has no
+    // counterpart
+    let lone_name_unaccounted = |k: usize, w: &EnglishWord| {
+        let word = &english[w.span.clone()];
+        let before = &english[..w.span.start];
+        // the first word of a quotation is capitalised for that reason (`"Long live Spain"`)
+        let quoted = before.ends_with(['"', '\u{201C}', '\'', '\u{2018}']);
+        let hyphenated = before.ends_with('-') || english[w.span.end..].starts_with('-');
+        let beside = k.checked_sub(1).is_some_and(capitalised_inside) || capitalised_inside(k + 1);
+        let untranslated = explained.is_some_and(|ws| {
+            ws.iter()
+                .any(|s| s.span.start == w.span.start && s.evidence < LONE_NAME_EVIDENCE)
+        });
+        if quoted || hyphenated || beside || !untranslated {
+            return false;
+        }
+        let lower = word.to_lowercase();
+        let skeleton = names::english_skeleton(word);
+        let a: &ArabicNames =
+            arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+        let accounted = models.name_pairs(pair.document, &lower) >= 2
+            || (skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
+            || transliterated(word, a)
+            || translated_phrase(k);
+        !accounted
+    };
     for (k, w) in english_list.iter().enumerate() {
         let word = &english[w.span.clone()];
         // an abbreviation (Det., Sen., Oct.) is no name
@@ -776,6 +816,9 @@ fn compare_names(
         let lower = word.to_lowercase();
         let (capitalised, lowercase) = models.casing(&lower);
         if lowercase > 0 || w.initial && capitalised == 0 {
+            if lowercase > 0 && !w.initial && lone_name_unaccounted(k, w) {
+                unmatched.push(w.span.clone());
+            }
             continue;
         }
         let skeleton = names::english_skeleton(word);
