@@ -24,6 +24,18 @@ pub const OMISSION_DELTA: f64 = 2.0;
 /// Share of the source's known words a target much shorter than expected must translate to be
 /// taken as a dense rendering rather than an omission.
 pub const OMISSION_COVERAGE: f64 = 0.85;
+/// `|δ|` above which a short target is an omission whatever its untranslated words.
+pub const OMISSION_CLEAR_DELTA: f64 = 3.0;
+/// Share of the source's known words that one run of untranslated words must hold for a
+/// target between [`OMISSION_DELTA`] and [`OMISSION_CLEAR_DELTA`] short to be an omission.
+pub const OMISSION_RUN: f64 = 0.12;
+/// `|δ|` above which a target that translates its words while the source's are not
+/// translated is an omission.
+pub const ONE_SIDED_DELTA: f64 = 1.2;
+/// Share of the source's known words translated under which, and gap to the target's share
+/// above which, the source says more than the target.
+pub const ONE_SIDED_COVERAGE: f64 = 0.45;
+pub const ONE_SIDED_GAP: f64 = 0.3;
 /// `δ` above which the target is much longer than the source: translation into English
 /// spells out what Arabic implies, so a longer target needs a larger misfit.
 pub const ADDITION_DELTA: f64 = 3.0;
@@ -232,6 +244,38 @@ impl Evidence {
             || delta < -2.0 * OMISSION_DELTA
     }
 
+    /// True when the target leaves part of the source out: `delta` standard deviations short
+    /// and the source not covered ([`Evidence::source_uncovered`]), with a run of the source's
+    /// known words left untranslated (a clause dropped, [`OMISSION_RUN`] of them) unless the
+    /// misfit is clear ([`OMISSION_CLEAR_DELTA`]); a terse rendering leaves its untranslated
+    /// words scattered. Or, a little short, the target translated and the source not: under
+    /// [`ONE_SIDED_COVERAGE`] of the source's known words translated, and that many fewer than
+    /// of the target's ([`ONE_SIDED_GAP`]).
+    fn omitted(&self, delta: f64) -> bool {
+        let Some(lexical) = self.lexical.as_ref().filter(|l| !l.source.is_empty()) else {
+            return delta < -OMISSION_DELTA && self.source_uncovered(delta);
+        };
+        let covered = |w: &[WordScore]| {
+            w.iter().filter(|w| w.evidence > 0.0).count() as f64 / w.len().max(1) as f64
+        };
+        let (source, target) = (covered(&lexical.source), covered(&lexical.target));
+        let mut run = 0;
+        let mut longest = 0;
+        for w in &lexical.source {
+            run = if w.evidence <= 0.0 { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        let dropped = longest as f64 >= OMISSION_RUN * lexical.source.len() as f64;
+        let short = delta < -OMISSION_DELTA
+            && self.source_uncovered(delta)
+            && (delta < -OMISSION_CLEAR_DELTA || dropped);
+        let one_sided = delta < -ONE_SIDED_DELTA
+            && !lexical.target.is_empty()
+            && source < ONE_SIDED_COVERAGE
+            && target - source >= ONE_SIDED_GAP;
+        short || one_sided
+    }
+
     fn lexical_words(&self) -> usize {
         self.lexical
             .as_ref()
@@ -387,7 +431,7 @@ impl Evidence {
         }
         if let Some(delta) = self.length_delta {
             let (ls, lt, expected) = self.lengths;
-            if delta < -OMISSION_DELTA && self.source_uncovered(delta) {
+            if self.omitted(delta) {
                 let (source, target) = self
                     .lexical
                     .as_ref()

@@ -395,3 +395,61 @@ fn a_word_capitalised_alone_without_a_translation_is_a_name_without_counterpart(
     assert!(!has_name_mismatch(&quoted, &models));
     assert!(!has_name_mismatch(&translated, &models));
 }
+
+/// Evidence of a pair `delta` standard deviations short whose known source and target words
+/// the other side translates (true) or not (false), in order.
+fn short_pair(delta: f64, source: &[bool], target: &[bool]) -> Evidence {
+    let scores = |words: &[bool]| {
+        words
+            .iter()
+            .enumerate()
+            .map(|(k, &translated)| evidence::WordScore {
+                span: k..k + 1,
+                evidence: if translated { 1.0 } else { -0.69 },
+            })
+            .collect::<Vec<_>>()
+    };
+    Evidence {
+        length_delta: Some(delta),
+        lengths: (100.0, 60.0, 100.0),
+        lexical: Some(evidence::Lexical {
+            source: scores(source),
+            target: scores(target),
+            source_words: source.len(),
+            target_words: target.len(),
+        }),
+        ..Evidence::default()
+    }
+}
+
+fn omission(e: &Evidence) -> bool {
+    let p = pair(1, 1, "نص", "text");
+    e.findings(&p, &Models::build(&[p]))
+        .iter()
+        .any(|f| f.kind == Kind::Omission)
+}
+
+#[test]
+fn a_short_target_is_an_omission_when_a_run_of_the_source_is_untranslated() {
+    let (y, n) = (true, false);
+    let target = [y; 6];
+    // 2.5 standard deviations short, 6 of 10 source words translated: the 4 others in a run
+    // (a clause dropped) is an omission; scattered (a terse rendering) is not
+    let dropped = [y, y, y, y, y, y, n, n, n, n];
+    let scattered = [y, n, y, y, n, y, n, y, y, n];
+    assert!(omission(&short_pair(-2.5, &dropped, &target)));
+    assert!(!omission(&short_pair(-2.5, &scattered, &target)));
+    // far too short, it is one anyway
+    assert!(omission(&short_pair(-3.5, &scattered, &target)));
+}
+
+#[test]
+fn a_target_a_little_short_is_an_omission_when_it_translates_and_its_source_does_not() {
+    let (y, n) = (true, false);
+    let source = [y, n, y, n, n, y, n, n, y, n];
+    // 1.5 standard deviations short, every target word translated and 4 of 10 source words
+    assert!(omission(&short_pair(-1.5, &source, &[y; 6])));
+    // the target as loosely translated as the source: a free rendering
+    assert!(!omission(&short_pair(-1.5, &source, &[y, n, y, n, y, n])));
+    assert!(!omission(&short_pair(-0.5, &source, &[y; 6])));
+}
