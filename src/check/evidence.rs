@@ -852,8 +852,16 @@ fn compare_names(
     };
     for (k, w) in english_list.iter().enumerate() {
         let word = &english[w.span.clone()];
-        // an abbreviation (Det., Sen., Oct.) is no name
-        let abbreviation = word.chars().count() <= 4 && english[w.span.end..].starts_with('.');
+        // an abbreviation (Det., Sen., Oct.) is no name; a stop that ends the text is the
+        // sentence's (`in Sinsheim, Baja.`) but after one that often ends a sentence (`until
+        // Oct.`, `Acme Inc.`)
+        let after = &english[w.span.end..];
+        let abbreviation = word.chars().count() <= 4
+            && after.starts_with('.')
+            && (ENDING_ABBREVIATIONS.contains(&word)
+                || !after[1..]
+                    .trim_matches(|c: char| c.is_whitespace() || "\"'\u{201D}\u{2019})".contains(c))
+                    .is_empty());
         if !name_like(word) || abbreviation {
             continue;
         }
@@ -1056,6 +1064,12 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
                 .any(|e| names::similarity(e, skeleton) > 0.0)
     })
 }
+
+/// English abbreviations that often end a sentence, their stop doing for both.
+const ENDING_ABBREVIATIONS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc",
+    "Ltd", "Corp", "Co", "Jr", "Sr", "Bros", "Plc",
+];
 
 /// English derivational endings of common nouns and adjectives (Assessment, Prevention,
 /// Celebrity): a capitalised word with one is a word of a title, not a name.

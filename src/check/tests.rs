@@ -453,3 +453,33 @@ fn a_target_a_little_short_is_an_omission_when_it_translates_and_its_source_does
     assert!(!omission(&short_pair(-1.5, &source, &[y, n, y, n, y, n])));
     assert!(!omission(&short_pair(-0.5, &source, &[y; 6])));
 }
+
+#[test]
+fn a_short_name_that_ends_the_text_is_no_abbreviation() {
+    // Kent is capitalised in another document; the Arabic here names Johnson (جونسون), whom
+    // the memory transliterates, and no English word accounts for him
+    let memory = [
+        in_document(
+            "a",
+            pair(
+                1,
+                1,
+                "ثم تحدث جونسون إلى الشرطة",
+                "Then Johnson spoke to the police.",
+            ),
+        ),
+        in_document(
+            "b",
+            pair(2, 1, "ذهب إلى المدينة", "He went to Kent yesterday."),
+        ),
+    ];
+    let ending = in_document(
+        "c",
+        pair(3, 1, "وصل جونسون أمس", "She said he came from Kent."),
+    );
+    let mut all = memory.to_vec();
+    all.push(ending);
+    let models = Models::build(&all);
+    // the stop is the sentence's: Kent is a name, and not the one in the Arabic
+    assert!(has_name_mismatch(&ending, &models));
+}
