@@ -78,14 +78,7 @@ fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<nam
         push(hash(b'n', &n), Kind::Number, slot, 0);
         slot = slot.saturating_add(1);
     }
-    let latin_words = text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() >= 2 && w.chars().any(|c| c.is_ascii_alphabetic()));
-    let mut lower = String::new();
-    for w in latin_words {
-        lower.clear();
-        lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
-        let h = hash(b'l', &lower);
+    for h in latin_hashes(text) {
         if !seen.contains(&h) {
             push(h, Kind::Latin, slot, 0);
             slot = slot.saturating_add(1);
@@ -103,6 +96,19 @@ fn keys_with(numbers: Vec<String>, text: &str, lang: Lang) -> (Vec<Key>, Vec<nam
         slot = slot.saturating_add(1);
     }
     (out, skeletons)
+}
+
+/// The keys of the Latin-script words of `text` (two characters or more, a letter among them),
+/// in order, repeats included.
+fn latin_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut lower = String::new();
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.bytes().any(|c| c.is_ascii_alphabetic()))
+        .map(move |w| {
+            lower.clear();
+            lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            hash(b'l', &lower)
+        })
 }
 
 /// Credit for a source key meeting a target key of the same hash.
@@ -190,6 +196,15 @@ pub fn matches(
 /// target side's names.
 type Posting = (u32, u16, Kind, u32);
 
+/// 64-bit words of the set of the target side's keys (2^23 bits, one megabyte).
+const PRESENT_WORDS: usize = 1 << 17;
+
+/// The bit of a key in that set: bits of its hash other than those the index's table uses
+/// first, so that keys sharing a bucket rarely share a bit.
+fn present_bit(hash: u64) -> usize {
+    (hash >> 41) as usize % (PRESENT_WORDS * 64)
+}
+
 /// Anchor scores of the sentence pairs of a band; only pairs that share an anchor are kept.
 pub struct AnchorTable {
     /// For each source sentence, `(target sentence, score)` sorted by target sentence.
@@ -214,11 +229,18 @@ impl AnchorTable {
     ) -> AnchorTable {
         // the target side's keys (on both cores), indexed by hash
         let target_keys = super::par_map(target, |t| keys(t, langs.1));
+        // a Latin word of the target side that no source sentence has cannot be met: English
+        // words against Arabic text are nearly all of them, and the index is smaller without
+        let source_latin: std::collections::HashSet<u64, foldhash::fast::FixedState> =
+            source.iter().flat_map(|s| latin_hashes(s)).collect();
         let mut index: HashMap<u64, Vec<Posting>, foldhash::fast::FixedState> = HashMap::default();
         let mut target_names: Vec<names::Skeleton> = Vec::new();
         for (j, (keys, skeletons)) in target_keys.into_iter().enumerate() {
             let base = target_names.len() as u32;
             for k in keys {
+                if k.kind == Kind::Latin && !source_latin.contains(&k.hash) {
+                    continue;
+                }
                 let name = base + u32::from(k.name);
                 index
                     .entry(k.hash)
@@ -227,6 +249,13 @@ impl AnchorTable {
             }
             target_names.extend(skeletons);
         }
+        // most probes find nothing: a bit a key, in a set small enough to stay in the cache,
+        // answers those without touching the index
+        let mut present = vec![0u64; PRESENT_WORDS];
+        for &h in index.keys() {
+            let bit = present_bit(h);
+            present[bit / 64] |= 1 << (bit % 64);
+        }
         // each source sentence probes the index for the targets in its row of the band
         let numbered: Vec<(usize, &&str)> = source.iter().enumerate().collect();
         let rows = super::par_map(&numbered, |&(i, s)| {
@@ -234,6 +263,10 @@ impl AnchorTable {
             let mut best: HashMap<(u32, u16), f32, foldhash::fast::FixedState> = HashMap::default();
             let (keys, skeletons) = keys(s, langs.0);
             for k in keys {
+                let bit = present_bit(k.hash);
+                if present[bit / 64] & (1 << (bit % 64)) == 0 {
+                    continue;
+                }
                 let Some(postings) = index.get(&k.hash) else {
                     continue;
                 };
@@ -269,6 +302,42 @@ impl AnchorTable {
         AnchorTable { rows }
     }
 
+    /// The scores of the pairs near `band` (up to `reach` sentences beyond its edges, as a
+    /// bead starting in it reads them), laid out for the decoder's many lookups.
+    pub fn near(&self, band: &Band, reach: usize) -> NearAnchors<'_> {
+        let n = self.rows.len();
+        let mut lo = Vec::with_capacity(n);
+        let mut hi = Vec::with_capacity(n);
+        let mut offset = Vec::with_capacity(n + 1);
+        offset.push(0);
+        for i in 0..n {
+            let rows = i.saturating_sub(reach)..=i;
+            let first = rows
+                .clone()
+                .map(|r| band.row_bounds(r).0)
+                .min()
+                .unwrap_or(0);
+            let last = rows.map(|r| band.row_bounds(r).1).max().unwrap_or(0) + reach;
+            lo.push(first);
+            hi.push(last.max(first));
+            offset.push(offset[i] + last.max(first) + 1 - first);
+        }
+        let mut values = vec![0.0f32; offset[n]];
+        for (i, row) in self.rows.iter().enumerate() {
+            let start = row.partition_point(|x| (x.0 as usize) < lo[i]);
+            for &(j, c) in row[start..].iter().take_while(|x| x.0 as usize <= hi[i]) {
+                values[offset[i] + j as usize - lo[i]] = c;
+            }
+        }
+        NearAnchors {
+            table: self,
+            lo,
+            hi,
+            offset,
+            values,
+        }
+    }
+
     /// The anchor score of source sentence `i` with target sentence `j`.
     #[inline]
     pub fn get(&self, i: usize, j: usize) -> f64 {
@@ -276,6 +345,30 @@ impl AnchorTable {
         match row.binary_search_by_key(&(j as u32), |x| x.0) {
             Ok(k) => f64::from(row[k].1),
             Err(_) => 0.0,
+        }
+    }
+}
+
+/// An [`AnchorTable`]'s scores near a band, one slot a pair (others are looked up in the
+/// table).
+pub struct NearAnchors<'a> {
+    table: &'a AnchorTable,
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    offset: Vec<usize>,
+    values: Vec<f32>,
+}
+
+impl NearAnchors<'_> {
+    /// The anchor score of source sentence `i` with target sentence `j`, as
+    /// [`AnchorTable::get`] gives it.
+    #[inline]
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        match (self.lo.get(i), self.hi.get(i)) {
+            (Some(&lo), Some(&hi)) if (lo..=hi).contains(&j) => {
+                f64::from(self.values[self.offset[i] + j - lo])
+            }
+            _ => self.table.get(i, j),
         }
     }
 }
@@ -321,6 +414,37 @@ mod tests {
     fn latin_words_in_arabic_text_match_the_english() {
         let w = Weights::default();
         assert_eq!(score("Reuters قال الرئيس", "Reuters reported"), w.latin);
+    }
+
+    #[test]
+    fn the_pairs_near_a_band_score_as_in_the_table() {
+        // numbers repeated down both sides: every sentence shares anchors with several
+        let source: Vec<String> = (0..40)
+            .map(|k| format!("{} و{} قال", k % 7, k % 5))
+            .collect();
+        let target: Vec<String> = (0..45)
+            .map(|k| format!("{} and {} said", k % 5, k % 7))
+            .collect();
+        let source: Vec<&str> = source.iter().map(String::as_str).collect();
+        let target: Vec<&str> = target.iter().map(String::as_str).collect();
+        let w = Weights::default();
+        let table = AnchorTable::new(
+            &source,
+            &target,
+            (Lang::Ar, Lang::En),
+            &Band::full(40, 45),
+            &w,
+        );
+        let band = Band::diagonal(40, 45, 3);
+        let near = table.near(&band, 2);
+        let mut scored = 0;
+        for i in 0..40 {
+            for j in 0..45 {
+                assert_eq!(near.get(i, j), table.get(i, j), "({i}, {j})");
+                scored += usize::from(table.get(i, j) > 0.0);
+            }
+        }
+        assert!(scored > 100, "{scored}");
     }
 
     #[test]

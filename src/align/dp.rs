@@ -167,7 +167,11 @@ pub fn decode(
     temperature: f64,
 ) -> Decoded {
     if !posteriors {
-        return forward(band, shapes, &cost, None, temperature);
+        return if band.n >= HALVES_FROM {
+            viterbi_in_halves(band, shapes, &cost)
+        } else {
+            forward(band, shapes, &cost, None, temperature)
+        };
     }
     std::thread::scope(|scope| {
         let beta = scope.spawn(|| backward(band, shapes, &cost, temperature));
@@ -273,6 +277,158 @@ fn forward(
         }
     }
     Decoded { steps, squeezed }
+}
+
+/// Rows from which [`decode`] without posteriors searches the two halves of the lattice on
+/// two threads.
+const HALVES_FROM: usize = 64;
+
+/// The cheapest path, found from both ends at once: one thread finds the cheapest way to each
+/// cell of the first half (and a few rows beyond), the other the cheapest way from each cell of
+/// the second half to the end; every path crosses the middle rows, so the cheapest path goes
+/// through the middle cell whose two costs sum least. The same path as [`forward`]'s, unless
+/// two paths cost exactly the same.
+fn viterbi_in_halves(
+    band: &Band,
+    shapes: &[Shape],
+    cost: &(impl Fn(usize, usize, usize) -> f64 + Sync),
+) -> Decoded {
+    let (n, m) = (band.n, band.m);
+    let reach = shapes.iter().map(|s| s.di).max().unwrap_or(1).max(1);
+    let mid = n / 2;
+    // rows mid..mid + reach: a bead never jumps over all of them
+    let last_forward = (mid + reach - 1).min(n);
+    let ((to_cost, back), (from_cost, next)) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| cheapest_from(band, shapes, cost, mid));
+        let first = cheapest_to(band, shapes, cost, last_forward);
+        (first, second.join().expect("second half thread"))
+    });
+    // the middle cell the cheapest path goes through
+    let mut meet = None;
+    let mut least = f64::INFINITY;
+    for i in mid..=last_forward {
+        for j in band.row(i) {
+            let k = band.index(i, j).expect("in band");
+            let total = to_cost[k] + from_cost[k];
+            if total < least {
+                least = total;
+                meet = Some((i, j));
+            }
+        }
+    }
+    let Some((mi, mj)) = meet else {
+        return Decoded {
+            steps: Vec::new(),
+            squeezed: false,
+        };
+    };
+    // back from the middle cell to the origin, then on from it to the end
+    let mut steps = Vec::new();
+    let (mut i, mut j) = (mi, mj);
+    while i > 0 || j > 0 {
+        let s = shapes[back[band.index(i, j).expect("path stays in band")] as usize];
+        i -= s.di;
+        j -= s.dj;
+        steps.push(Step {
+            i,
+            j,
+            di: s.di,
+            dj: s.dj,
+            posterior: 1.0,
+        });
+    }
+    steps.reverse();
+    let (mut i, mut j) = (mi, mj);
+    while i < n || j < m {
+        let s = shapes[next[band.index(i, j).expect("path stays in band")] as usize];
+        steps.push(Step {
+            i,
+            j,
+            di: s.di,
+            dj: s.dj,
+            posterior: 1.0,
+        });
+        i += s.di;
+        j += s.dj;
+    }
+    let squeezed = steps
+        .iter()
+        .any(|s| band.on_inner_edge(s.i + s.di, s.j + s.dj));
+    Decoded { steps, squeezed }
+}
+
+/// The cost of the cheapest path from the origin to each cell of rows `0..=last`, and the
+/// shape of its last bead.
+fn cheapest_to(
+    band: &Band,
+    shapes: &[Shape],
+    cost: &impl Fn(usize, usize, usize) -> f64,
+    last: usize,
+) -> (Vec<f64>, Vec<u8>) {
+    let mut best = vec![f64::INFINITY; band.cells()];
+    let mut back = vec![u8::MAX; band.cells()];
+    best[band.index(0, 0).expect("the band holds the origin")] = 0.0;
+    for i in 0..=last {
+        for j in band.row(i) {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let here = band.index(i, j).expect("in band");
+            for (k, s) in shapes.iter().enumerate() {
+                if i < s.di || j < s.dj {
+                    continue;
+                }
+                let Some(from) = band.index(i - s.di, j - s.dj) else {
+                    continue;
+                };
+                if best[from].is_infinite() {
+                    continue;
+                }
+                let c = cost(i - s.di, j - s.dj, k);
+                if c.is_finite() && best[from] + c < best[here] {
+                    best[here] = best[from] + c;
+                    back[here] = k as u8;
+                }
+            }
+        }
+    }
+    (best, back)
+}
+
+/// The cost of the cheapest path from each cell of rows `first..=n` to the end, and the shape
+/// of its first bead.
+fn cheapest_from(
+    band: &Band,
+    shapes: &[Shape],
+    cost: &impl Fn(usize, usize, usize) -> f64,
+    first: usize,
+) -> (Vec<f64>, Vec<u8>) {
+    let (n, m) = (band.n, band.m);
+    let mut best = vec![f64::INFINITY; band.cells()];
+    let mut next = vec![u8::MAX; band.cells()];
+    best[band.index(n, m).expect("end in band")] = 0.0;
+    for i in (first..=n).rev() {
+        for j in band.row(i).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let here = band.index(i, j).expect("in band");
+            for (k, s) in shapes.iter().enumerate() {
+                let Some(to) = band.index(i + s.di, j + s.dj) else {
+                    continue;
+                };
+                if j + s.dj > m || best[to].is_infinite() {
+                    continue;
+                }
+                let c = cost(i, j, k);
+                if c.is_finite() && c + best[to] < best[here] {
+                    best[here] = c + best[to];
+                    next[here] = k as u8;
+                }
+            }
+        }
+    }
+    (best, next)
 }
 
 /// Backward log-probabilities: `beta[(i, j)]` sums over all paths from `(i, j)` to the end.
@@ -392,6 +548,42 @@ mod tests {
         let decoded = decode(&Band::full(3, 2), &SHAPES, cost, true, 1.0);
         let first = decoded.steps[0];
         assert!(first.posterior > 0.3 && first.posterior < 0.7, "{first:?}");
+    }
+
+    #[test]
+    fn the_two_halves_find_the_path_the_forward_pass_finds() {
+        // the aligner's eight shapes, random costs (some impossible), lattices of several
+        // shapes and bands, a few squeezed against the band's edge
+        let shapes: Vec<Shape> = crate::align::SHAPES
+            .iter()
+            .map(|&(di, dj)| Shape { di, dj })
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for (n, m, width) in [
+            (64, 64, 3),
+            (100, 80, 12),
+            (151, 203, 6),
+            (300, 290, 1),
+            (97, 300, 40),
+        ] {
+            let noise: Vec<f64> = (0..(n + 1) * (m + 1) * shapes.len())
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed % 10_000) as f64 / 1000.0
+                })
+                .collect();
+            let cost = |i: usize, j: usize, k: usize| {
+                let x = noise[(i * (m + 1) + j) * shapes.len() + k];
+                if x > 9.5 { f64::INFINITY } else { x }
+            };
+            let band = Band::diagonal(n, m, width);
+            let halves = viterbi_in_halves(&band, &shapes, &cost);
+            let plain = forward(&band, &shapes, &cost, None, 1.0);
+            assert_eq!(halves.steps, plain.steps, "{n} × {m}, width {width}");
+            assert_eq!(halves.squeezed, plain.squeezed, "{n} × {m}, width {width}");
+        }
     }
 
     #[test]

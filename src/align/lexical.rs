@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 
 use crate::Lang;
-use crate::align::Config;
 use crate::align::dp::Band;
+use crate::align::{Config, SHAPES};
 use crate::text::normalize::{normalize, split_words, stem};
 
 /// EM iterations.
@@ -327,33 +327,24 @@ impl PieceScorer {
 /// Calls `f(probability, position)` for every entry of a row of translations (sorted by word)
 /// whose word is among `words` (`(word, position)`, sorted), once for each position.
 fn merge_join(row: &[(u32, f32)], words: &[(u32, usize)], mut f: impl FnMut(f32, usize)) {
-    // a common word's row holds thousands of translations and a sentence a few dozen words:
-    // then each word is searched for in the rest of the row (the same calls, in the same order)
-    if row.len() > 16 * words.len() {
-        let mut from = 0;
-        for &(w, position) in words {
-            from += row[from..].partition_point(|x| x.0 < w);
-            match row.get(from) {
-                Some(&(v, p)) if v == w => f(p, position),
-                Some(_) => {}
-                None => break,
-            }
+    // a common word's row holds thousands of translations and a sentence a few dozen words,
+    // a rare word's row a handful: each word is found by galloping from the last one found
+    // (steps of 1, 2, 4, … then a binary search), which costs about the logarithm of the gap
+    // it skips, so a long row is not walked entry by entry nor a short one searched
+    let mut from = 0;
+    for &(w, position) in words {
+        let (mut lo, mut hi, mut step) = (from, from, 1);
+        while hi < row.len() && row[hi].0 < w {
+            lo = hi + 1;
+            hi = from + step;
+            step *= 2;
         }
-        return;
-    }
-    let (mut a, mut b) = (0, 0);
-    while a < row.len() && b < words.len() {
-        match row[a].0.cmp(&words[b].0) {
-            std::cmp::Ordering::Less => a += 1,
-            std::cmp::Ordering::Greater => b += 1,
-            std::cmp::Ordering::Equal => {
-                let mut k = b;
-                while k < words.len() && words[k].0 == row[a].0 {
-                    f(row[a].1, words[k].1);
-                    k += 1;
-                }
-                a += 1;
-            }
+        let hi = hi.min(row.len());
+        from = lo + row[lo..hi].partition_point(|x| x.0 < w);
+        match row.get(from) {
+            Some(&(v, p)) if v == w => f(p, position),
+            Some(_) => {}
+            None => break,
         }
     }
 }
@@ -469,7 +460,7 @@ fn em(
 }
 
 /// Each sentence pair's score (the sum over its target words of the mixture log-likelihood
-/// ratio, as [`Accumulator::llr`] gives) under the model of the last EM iteration without that
+/// ratio, as [`BeadTable`] sums them) under the model of the last EM iteration without that
 /// pair's expected counts: `τ₋(t | s) = (c(s, t) − c_q(s, t)) / (c(s) − c_q(s))`, where
 /// `c_q` is what pair `q` added to the counts (from the iteration's `previous` `τ`). A word
 /// seen only in this pair is unknown to that model and scores nothing.
@@ -550,8 +541,9 @@ pub struct BeadTable {
 }
 
 impl BeadTable {
-    /// Scores every window–sentence pair of `band` (widened a little, so beads starting inside
-    /// it find all their pairs) with both directions of `lexicon`.
+    /// Scores, with both directions of `lexicon`, every window–sentence pair that a bead of
+    /// one of [`SHAPES`] starting in `band` reads ([`BeadTable::bead`] of such beads; other
+    /// beads may read pairs left unscored).
     pub fn new(
         lexicon: &Lexicon,
         source: &[&str],
@@ -559,6 +551,7 @@ impl BeadTable {
         band: &Band,
         config: &Config,
     ) -> BeadTable {
+        let inner = band;
         let band = band.widened(MAX_SIDE - 1);
         let cells = band.cells();
         let mut table = BeadTable {
@@ -566,6 +559,20 @@ impl BeadTable {
             backward: vec![vec![0.0; cells]; MAX_SIDE],
             band,
         };
+        // a window of `w` sentences meets the other side's sentences up to the widest bead
+        // of `w` sentences reaches: beyond the band's edge by that width less one
+        let reach = |w: usize, side: fn(&(usize, usize)) -> (usize, usize)| {
+            SHAPES
+                .iter()
+                .map(side)
+                .filter(|&(own, _)| own == w)
+                .map(|(_, other)| other.saturating_sub(1))
+                .max()
+        };
+        let forward_reach: Vec<Option<usize>> =
+            (1..=MAX_SIDE).map(|w| reach(w, |&(a, b)| (a, b))).collect();
+        let backward_reach: Vec<Option<usize>> =
+            (1..=MAX_SIDE).map(|w| reach(w, |&(a, b)| (b, a))).collect();
         if lexicon.is_empty() {
             return table;
         }
@@ -573,44 +580,33 @@ impl BeadTable {
         let src: Vec<Vec<u32>> = super::par_map(source, |s| lexicon.ids(s, sl, &lexicon.src));
         let tgt: Vec<Vec<u32>> = super::par_map(target, |t| lexicon.ids(t, tl, &lexicon.tgt));
         let band = &table.band;
-        // each window of one to three sentences is loaded by adding its last sentence to the
-        // window one shorter
-        let fill_forward = |forward: &mut Vec<Vec<f32>>| {
-            let mut acc = Accumulator::new(lexicon.tgt.counts.len(), config.mixture);
-            for i in 0..src.len() {
-                acc.reset(&lexicon.forward);
-                let mut words = 0;
-                for w in 1..=MAX_SIDE.min(src.len() - i) {
-                    words += acc.add(&lexicon.forward, &src[i + w - 1]);
-                    for j in band.row(i) {
-                        if j < tgt.len() {
-                            let k = band.index(i, j).expect("in band");
-                            forward[w - 1][k] = acc.llr(&lexicon.forward, &tgt[j], words) as f32;
-                        }
-                    }
-                }
+        let tgt_len = tgt.len();
+        let src_len = src.len();
+        let forward_cells = |i: usize, w: usize| {
+            let (lo, hi) = inner.row_bounds(i);
+            match forward_reach[w - 1] {
+                Some(extra) => lo..(hi + extra + 1).min(tgt_len),
+                None => 0..0,
             }
         };
-        let fill_backward = |backward: &mut Vec<Vec<f32>>| {
-            let mut acc = Accumulator::new(lexicon.src.counts.len(), config.mixture);
-            for j in 0..tgt.len() {
-                acc.reset(&lexicon.backward);
-                let mut words = 0;
-                for w in 1..=MAX_SIDE.min(tgt.len() - j) {
-                    words += acc.add(&lexicon.backward, &tgt[j + w - 1]);
-                    for i in band.column(j) {
-                        if i < src.len() {
-                            let k = band.index(i, j).expect("in band");
-                            backward[w - 1][k] = acc.llr(&lexicon.backward, &src[i], words) as f32;
-                        }
-                    }
-                }
+        let backward_cells = |j: usize, w: usize| {
+            let rows = inner.column(j);
+            match backward_reach[w - 1] {
+                Some(extra) if !rows.is_empty() => rows.start..(rows.end + extra).min(src_len),
+                _ => 0..0,
             }
         };
+        let mixture = config.mixture;
         // the two directions are independent: one thread each
         std::thread::scope(|scope| {
-            scope.spawn(|| fill_backward(&mut table.backward));
-            fill_forward(&mut table.forward);
+            scope.spawn(|| {
+                let cell = |j: usize, i: usize| band.index(i, j);
+                let windows = Windows::new(&lexicon.backward, lexicon.src.counts.len(), mixture);
+                windows.fill(&tgt, &src, backward_cells, cell, &mut table.backward);
+            });
+            let cell = |i: usize, j: usize| band.index(i, j);
+            let windows = Windows::new(&lexicon.forward, lexicon.tgt.counts.len(), mixture);
+            windows.fill(&src, &tgt, forward_cells, cell, &mut table.forward);
         });
         table
     }
@@ -632,37 +628,132 @@ impl BeadTable {
     }
 }
 
-/// `Σₛ τ(t | s)` for every `t`, for one sentence, in a dense vector reset between sentences.
-struct Accumulator {
-    sums: Vec<f64>,
-    touched: Vec<u32>,
+/// One direction of the word model scoring windows of one to [`MAX_SIDE`] sentences of one
+/// side against single sentences of the other.
+struct Windows<'a> {
+    table: &'a Table,
+    /// `τ(t | NULL)` for every word `t` of the other side.
+    null: Vec<f64>,
+    size: usize,
     mixture: f64,
 }
 
-impl Accumulator {
-    fn new(size: usize, mixture: f64) -> Accumulator {
-        Accumulator {
-            sums: vec![0.0; size],
-            touched: Vec::new(),
+impl<'a> Windows<'a> {
+    fn new(table: &'a Table, size: usize, mixture: f64) -> Windows<'a> {
+        let mut null = Sums::new(size);
+        null.add_row(table, 0);
+        Windows {
+            table,
+            null: null.sums,
+            size,
             mixture,
         }
     }
 
-    /// Empties the sums and adds NULL's translations.
-    fn reset(&mut self, table: &Table) {
+    /// For every sentence `a` of `side` and every window length `w` (while the side lasts),
+    /// scores the sentences `b` of `other` in `wanted(a, w)`: `out[w - 1][cell(a, b)]` is the
+    /// sum over the known words `t` of `b` of `ln(λ · P(t | window) / P(t) + 1 − λ)`, with
+    /// `P(t | window)` the mean of `τ(t | s)` over the window's words and NULL. Each sentence's
+    /// translations are summed once, into a ring of [`MAX_SIDE`] dense vectors, and a window's
+    /// sums are read as the sum of its sentences' (not summed again for each window holding it).
+    fn fill(
+        &self,
+        side: &[Vec<u32>],
+        other: &[Vec<u32>],
+        wanted: impl Fn(usize, usize) -> std::ops::Range<usize>,
+        cell: impl Fn(usize, usize) -> Option<usize>,
+        out: &mut [Vec<f32>],
+    ) {
+        let mut ring: Vec<Sums> = (0..MAX_SIDE).map(|_| Sums::new(self.size)).collect();
+        for (a, sentence) in side.iter().enumerate().take(MAX_SIDE - 1) {
+            ring[a].add(self.table, sentence);
+        }
+        for a in 0..side.len() {
+            // the ring holds sentences a..a + MAX_SIDE: load the last, in the slot of a - 1
+            if let Some(sentence) = side.get(a + MAX_SIDE - 1) {
+                let slot = &mut ring[(a + MAX_SIDE - 1) % MAX_SIDE];
+                slot.clear();
+                slot.add(self.table, sentence);
+            }
+            let windows = MAX_SIDE.min(side.len() - a);
+            let mut norm = [0.0f64; MAX_SIDE];
+            let mut words = 0;
+            for (w, n) in norm.iter_mut().enumerate().take(windows) {
+                words += side[a + w].len();
+                *n = (words + 1) as f64;
+            }
+            let ranges: Vec<std::ops::Range<usize>> = (1..=windows).map(|w| wanted(a, w)).collect();
+            let (Some(first), Some(last)) = (
+                ranges
+                    .iter()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| r.start)
+                    .min(),
+                ranges.iter().map(|r| r.end).max(),
+            ) else {
+                continue;
+            };
+            let slots: Vec<&[f64]> = (0..windows)
+                .map(|w| ring[(a + w) % MAX_SIDE].sums.as_slice())
+                .collect();
+            for (b, words) in other.iter().enumerate().take(last).skip(first) {
+                let Some(k) = cell(a, b) else {
+                    continue;
+                };
+                let scored: Vec<bool> = ranges.iter().map(|r| r.contains(&b)).collect();
+                let Some(needed) = scored.iter().rposition(|&x| x) else {
+                    continue;
+                };
+                let mut score = [0.0f64; MAX_SIDE];
+                for &t in words.iter().filter(|&&t| t != u32::MAX) {
+                    let t = t as usize;
+                    let unigram = self.table.unigram[t];
+                    let mut sum = self.null[t];
+                    for w in 0..=needed {
+                        sum += slots[w][t];
+                        if scored[w] {
+                            let p = sum / norm[w];
+                            score[w] += fast_ln(self.mixture * p / unigram + 1.0 - self.mixture);
+                        }
+                    }
+                }
+                for w in 0..=needed {
+                    if scored[w] {
+                        out[w][k] = score[w] as f32;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Σₛ τ(t | s)` for every `t`, over the words of one sentence, in a dense vector cleared
+/// between sentences.
+struct Sums {
+    sums: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Sums {
+    fn new(size: usize) -> Sums {
+        Sums {
+            sums: vec![0.0; size],
+            touched: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
         for &t in &self.touched {
             self.sums[t as usize] = 0.0;
         }
         self.touched.clear();
-        self.add_row(table, 0);
     }
 
-    /// Adds the translations of the words of `sentence`; returns how many words it has.
-    fn add(&mut self, table: &Table, sentence: &[u32]) -> usize {
+    /// Adds the translations of the words of `sentence`.
+    fn add(&mut self, table: &Table, sentence: &[u32]) {
         for &s in sentence {
             self.add_row(table, s);
         }
-        sentence.len()
     }
 
     fn add_row(&mut self, table: &Table, s: u32) {
@@ -675,19 +766,6 @@ impl Accumulator {
             }
             self.sums[t as usize] += f64::from(p);
         }
-    }
-
-    /// Sum over the other sentence's known words of the mixture log-likelihood ratio.
-    fn llr(&self, table: &Table, words: &[u32], given_len: usize) -> f64 {
-        let norm = (given_len + 1) as f64;
-        words
-            .iter()
-            .filter(|&&t| t != u32::MAX)
-            .map(|&t| {
-                let p = self.sums[t as usize] / norm;
-                fast_ln(self.mixture * p / table.unigram[t as usize] + 1.0 - self.mixture)
-            })
-            .sum()
     }
 }
 
@@ -704,9 +782,45 @@ mod tests {
     }
 
     #[test]
+    fn merge_join_meets_every_entry_of_words_in_rows_dense_and_sparse() {
+        // rows of every density against words of every density, with repeats
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % u64::from(below)) as u32
+        };
+        for (row_len, word_count, range) in [
+            (0, 5, 10),
+            (5, 0, 10),
+            (3, 40, 50),
+            (40, 3, 50),
+            (2000, 30, 5000),
+            (30, 2000, 5000),
+            (500, 500, 600),
+        ] {
+            let mut row: Vec<(u32, f32)> = (0..row_len).map(|_| (next(range), 0.0)).collect();
+            row.sort_by_key(|x| x.0);
+            row.dedup_by_key(|x| x.0);
+            for (k, x) in row.iter_mut().enumerate() {
+                x.1 = k as f32;
+            }
+            let mut words: Vec<(u32, usize)> =
+                (0..word_count).map(|q| (next(range), q as usize)).collect();
+            words.sort_unstable();
+            let naive: Vec<(f32, usize)> = words
+                .iter()
+                .filter_map(|&(w, q)| row.iter().find(|x| x.0 == w).map(|x| (x.1, q)))
+                .collect();
+            assert_eq!(joined(&row, &words), naive, "{row_len} × {word_count}");
+        }
+    }
+
+    #[test]
     fn merge_join_meets_the_same_entries_in_long_and_short_rows() {
-        // a long row (searched word by word) and its short pieces (merged) against words
-        // with repeats, words missing from the row, and words past its end
+        // a long row and its short pieces against words with repeats, words missing from the
+        // row, and words past its end
         let row: Vec<(u32, f32)> = (0..2000).map(|k| (3 * k, k as f32)).collect();
         let words: Vec<(u32, usize)> = vec![(0, 4), (3, 1), (3, 7), (4, 2), (2997, 0), (9000, 3)];
         let naive: Vec<(f32, usize)> = words
@@ -714,9 +828,8 @@ mod tests {
             .filter_map(|&(w, q)| row.iter().find(|x| x.0 == w).map(|x| (x.1, q)))
             .collect();
         assert_eq!(naive, [(0.0, 4), (1.0, 1), (1.0, 7), (999.0, 0)]);
-        assert!(row.len() > 16 * words.len());
         assert_eq!(joined(&row, &words), naive);
-        // the same through the merge, row piece by piece
+        // the same, row piece by piece
         let merged: Vec<(f32, usize)> = row.chunks(50).flat_map(|c| joined(c, &words)).collect();
         assert_eq!(merged, naive);
     }

@@ -169,6 +169,9 @@ pub const SHAPES: [(usize, usize); 8] = [
     (3, 1),
 ];
 
+/// Most sentences of one side in a bead of [`SHAPES`].
+const MAX_BEAD: usize = 3;
+
 /// Prior probabilities of the [`SHAPES`]: Gale and Church's, shifted toward merges, as Arabic
 /// news translations join and split sentences more often than the parliamentary
 /// French–English they measured.
@@ -487,7 +490,8 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
             &band.widened(margin),
             &config.weights,
         );
-        let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
+        let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+        let anchors = |i: usize, j: usize| near.get(i, j);
         let decoded = dp::decode(
             &band,
             &shapes(),
@@ -511,7 +515,8 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
     let path = path_cells(&rough);
     // pass 1b: posteriors near the rough path with the refined model
     let band = Band::around(n, m, &path, config.refine_band);
-    let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
+    let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+    let anchors = |i: usize, j: usize| near.get(i, j);
     let decoded = dp::decode(
         &band,
         &shapes(),
@@ -546,7 +551,8 @@ fn second_pass_lexical(
     let (n, m) = (prepared.source.len(), prepared.target.len());
     let band = Band::around(n, m, &prepared.path, config.refine_band);
     let table = BeadTable::new(lexicon, source, target, &band, config);
-    let anchors = |i: usize, j: usize| prepared.anchors.get(i, j);
+    let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+    let anchors = |i: usize, j: usize| near.get(i, j);
     let lexical = |i: usize, j: usize, di: usize, dj: usize| {
         config.weights.lexical * table.bead(i, j, di, dj)
     };

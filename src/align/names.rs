@@ -113,26 +113,32 @@ pub const EN_STOP: &[&str] = &[
 pub fn arabic_names(text: &str) -> Vec<Skeleton> {
     let normalized = normalize(text);
     let mut out: Vec<Skeleton> = Vec::new();
-    let mut buffer = String::new();
+    let (mut whole, mut stemmed) = (String::new(), String::new());
     for w in split_words(&normalized) {
         if !w.chars().any(crate::lang::is_arabic_letter) {
             continue;
         }
-        let stemmed = stem(w);
-        let forms: &[&str] = if stemmed.len() == w.len() {
-            &[w]
-        } else {
-            &[w, stemmed]
-        };
-        for form in forms {
-            buffer.clear();
-            skeleton_into(form, &mut buffer);
-            if buffer.len() >= MIN_LEN && !out.iter().any(|s| **s == *buffer) {
-                out.push(Box::from(buffer.as_str()));
+        // the stem is the end of the word: the word's skeleton is its clitics' followed by
+        // the stem's, one class kept where they meet on the same one
+        let stem = stem(w);
+        stemmed.clear();
+        skeleton_into(stem, &mut stemmed);
+        if stem.len() < w.len() {
+            whole.clear();
+            skeleton_into(&w[..w.len() - stem.len()], &mut whole);
+            let joined = whole.chars().last().is_some_and(|c| stemmed.starts_with(c));
+            whole.push_str(&stemmed[usize::from(joined)..]);
+            if whole.len() >= MIN_LEN {
+                out.push(Box::from(whole.as_str()));
             }
         }
+        if stemmed.len() >= MIN_LEN {
+            out.push(Box::from(stemmed.as_str()));
+        }
     }
+    // sorted, then each once (a sentence's words repeat skeletons: the article, a name twice)
     out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -140,10 +146,16 @@ pub fn arabic_names(text: &str) -> Vec<Skeleton> {
 pub fn english_names(text: &str) -> Vec<Skeleton> {
     let mut out: Vec<Skeleton> = text
         .split(|c: char| !c.is_alphabetic() && c != '\'')
-        .map(|w| w.trim_end_matches("'s").trim_matches('\''))
+        .map(|w| {
+            let mut w = w;
+            while let Some(rest) = w.strip_suffix("'s") {
+                w = rest;
+            }
+            w.trim_matches('\'')
+        })
         .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
         .filter(|w| w.chars().count() >= 3)
-        .filter(|w| !EN_STOP.contains(&w.to_lowercase().as_str()))
+        .filter(|w| !is_stop_word(w))
         .map(english_skeleton)
         .filter(|s| s.len() >= MIN_LEN)
         .map(String::into_boxed_str)
@@ -151,6 +163,15 @@ pub fn english_names(text: &str) -> Vec<Skeleton> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// One of [`EN_STOP`], whatever its case.
+fn is_stop_word(w: &str) -> bool {
+    if w.is_ascii() {
+        EN_STOP.iter().any(|s| s.eq_ignore_ascii_case(w))
+    } else {
+        EN_STOP.contains(&w.to_lowercase().as_str())
+    }
 }
 
 /// Romanises a normalised Arabic word to its consonant skeleton.
@@ -299,6 +320,30 @@ mod tests {
             assert_eq!(e.len(), 1, "{en}");
             assert!(arabic_names(ar).contains(&e[0]), "{ar} vs {en}: {e:?}");
         }
+    }
+
+    #[test]
+    fn a_words_skeleton_is_its_clitics_then_its_stems() {
+        // every word of the article, and words built to meet on one class (بب, لل, فف)
+        let text = format!(
+            "{} ببيروت للبنان ففرنسا كك وبالبصرة",
+            include_str!("../../corpus/kazakhstan-2022/ar.txt")
+        );
+        let mut expected: Vec<Skeleton> = Vec::new();
+        for w in split_words(&normalize(&text)) {
+            if w.chars().any(crate::lang::is_arabic_letter) {
+                for form in [w, stem(w)] {
+                    let s = arabic_skeleton(form);
+                    if s.len() >= MIN_LEN {
+                        expected.push(s.into_boxed_str());
+                    }
+                }
+            }
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        assert!(expected.len() > 150, "{}", expected.len());
+        assert_eq!(arabic_names(&text), expected);
     }
 
     #[test]

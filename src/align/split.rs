@@ -487,11 +487,12 @@ pub fn split_sentence(
         .collect();
 
     // every way to cut the words into k pieces of at least MIN_WORDS words
-    let mut cuts: Vec<(Vec<usize>, f64)> = Vec::new();
+    // (the cut before the second piece, before the third if there is one, cost)
+    let mut cuts: Vec<(usize, Option<usize>, f64)> = Vec::new();
     if k == 2 {
         for q in MIN_WORDS..=n - MIN_WORDS {
             let c = s.piece(0, q, 0) + s.piece(q, n, 1) + s.boundaries(&[q]);
-            cuts.push((vec![q], c));
+            cuts.push((q, None, c));
         }
     } else {
         let first: Vec<f64> = (0..=n)
@@ -525,19 +526,26 @@ pub fn split_sentence(
                 .skip(q1 + MIN_WORDS)
             {
                 let c = head + s.piece(q1, q2, 1) + tail + s.boundaries(&[q1, q2]);
-                cuts.push((vec![q1, q2], c));
+                cuts.push((q1, Some(q2), c));
             }
         }
     }
     let whole = s.whole();
-    let best = cuts.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+    let best = *cuts.iter().min_by(|a, b| a.2.total_cmp(&b.2))?;
     // probabilities of leaving it whole and of each cut
-    let floor = best.1.min(whole);
-    let z = (floor - whole).exp() + cuts.iter().map(|c| (floor - c.1).exp()).sum::<f64>();
+    let floor = best.2.min(whole);
+    let z = (floor - whole).exp() + cuts.iter().map(|c| (floor - c.2).exp()).sum::<f64>();
+    let near_best = |c: &(usize, Option<usize>, f64)| {
+        c.0.abs_diff(best.0) <= 1
+            && match (c.1, best.1) {
+                (Some(a), Some(b)) => a.abs_diff(b) <= 1,
+                _ => true,
+            }
+    };
     let near: f64 = cuts
         .iter()
-        .filter(|c| c.0.iter().zip(&best.0).all(|(a, b)| a.abs_diff(*b) <= 1))
-        .map(|c| (floor - c.1).exp())
+        .filter(|c| near_best(c))
+        .map(|c| (floor - c.2).exp())
         .sum::<f64>()
         / z;
     let left_whole = (floor - whole).exp() / z;
@@ -546,7 +554,10 @@ pub fn split_sentence(
     }
     let mut pieces = Vec::with_capacity(k);
     let mut start = 0;
-    for &q in best.0.iter().chain(std::iter::once(&n)) {
+    for q in std::iter::once(best.0)
+        .chain(best.1)
+        .chain(std::iter::once(n))
+    {
         pieces.push(spans[start].start..spans[q - 1].end);
         start = q;
     }
