@@ -43,7 +43,7 @@ pub const ADDITION_DELTA: f64 = 3.0;
 /// translate each other.
 pub const MISALIGNED_BELOW: f64 = 0.0;
 /// Words of prior evidence in the translation score, and their evidence (nats a word).
-const PRIOR_WORDS: f64 = 4.0;
+const PRIOR_WORDS: f64 = 5.0;
 const PRIOR_EVIDENCE: f64 = 0.5;
 /// Evidence of a number or name both sides share, as one word.
 const ANCHOR_EVIDENCE: f64 = 1.0;

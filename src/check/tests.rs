@@ -483,3 +483,38 @@ fn a_short_name_that_ends_the_text_is_no_abbreviation() {
     // the stop is the sentence's: Kent is a name, and not the one in the Arabic
     assert!(has_name_mismatch(&ending, &models));
 }
+/// Evidence of a pair whose known words have these word evidences (nats).
+fn scored_pair(evidences: &[f64]) -> Evidence {
+    let scores = evidences
+        .iter()
+        .enumerate()
+        .map(|(k, &evidence)| evidence::WordScore {
+            span: k..k + 1,
+            evidence,
+        })
+        .collect::<Vec<_>>();
+    Evidence {
+        lexical: Some(evidence::Lexical {
+            source_words: scores.len(),
+            source: scores,
+            ..evidence::Lexical::default()
+        }),
+        ..Evidence::default()
+    }
+}
+
+fn misaligned(e: &Evidence) -> bool {
+    let p = pair(1, 1, "نص", "text");
+    e.findings(&p, &Models::build(&[p]))
+        .iter()
+        .any(|f| f.kind == Kind::Misaligned)
+}
+
+#[test]
+fn a_short_pair_needs_more_than_a_couple_of_words_against_it_to_be_misaligned() {
+    // four known words, three unexplained: a free rendering of a short sentence looks so
+    assert!(!misaligned(&scored_pair(&[-0.69, -0.69, -0.69, -0.1])));
+    // twelve words as unexplained on average: another sentence
+    let long: Vec<f64> = [-0.69, -0.69, -0.69, -0.1].repeat(3);
+    assert!(misaligned(&scored_pair(&long)));
+}
