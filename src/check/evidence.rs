@@ -42,6 +42,9 @@ pub const ADDITION_DELTA: f64 = 3.0;
 /// Translation score (see [`Evidence::translation_score`]) under which the sides do not
 /// translate each other.
 pub const MISALIGNED_BELOW: f64 = 0.0;
+/// Words the model knows on both sides under which a pair scored under
+/// [`MISALIGNED_BELOW`] is only worth a look (`info`), not an error.
+pub const MISALIGNED_MIN_WORDS: usize = 5;
 /// Words of prior evidence in the translation score, and their evidence (nats a word).
 const PRIOR_WORDS: f64 = 5.0;
 const PRIOR_EVIDENCE: f64 = 0.5;
@@ -414,6 +417,9 @@ impl Evidence {
         let misaligned = self
             .translation_score()
             .is_some_and(|s| s < MISALIGNED_BELOW);
+        // a pair of a few words the model knows ("Uh, uh, what.") gives too little evidence
+        // to call it another sentence: worth a look
+        let weak_misaligned = self.lexical_words() < MISALIGNED_MIN_WORDS;
         if misaligned && let Some(lexical) = &self.lexical {
             let explained = |w: &[WordScore]| w.iter().filter(|w| w.evidence > 0.0).count();
             add(
@@ -485,6 +491,11 @@ impl Evidence {
                 spans.0,
                 spans.1,
             );
+        }
+        if weak_misaligned {
+            for f in out.iter_mut().filter(|f| f.kind == Kind::Misaligned) {
+                f.severity = Severity::Info;
+            }
         }
         out
     }

@@ -483,6 +483,7 @@ fn a_short_name_that_ends_the_text_is_no_abbreviation() {
     // the stop is the sentence's: Kent is a name, and not the one in the Arabic
     assert!(has_name_mismatch(&ending, &models));
 }
+
 /// Evidence of a pair whose known words have these word evidences (nats).
 fn scored_pair(evidences: &[f64]) -> Evidence {
     let scores = evidences
@@ -517,4 +518,20 @@ fn a_short_pair_needs_more_than_a_couple_of_words_against_it_to_be_misaligned() 
     // twelve words as unexplained on average: another sentence
     let long: Vec<f64> = [-0.69, -0.69, -0.69, -0.1].repeat(3);
     assert!(misaligned(&scored_pair(&long)));
+}
+
+#[test]
+fn a_pair_of_a_few_known_words_is_never_more_than_worth_a_look_as_misaligned() {
+    let p = pair(1, 1, "نص", "text");
+    let models = Models::build(&[p]);
+    let severity = |e: Evidence| {
+        e.findings(&p, &models)
+            .into_iter()
+            .find(|f| f.kind == Kind::Misaligned)
+            .map(|f| f.severity)
+    };
+    // four known words, none explained ("Uh, uh, what."): too little to call it another
+    // sentence
+    assert_eq!(severity(scored_pair(&[-0.69; 4])), Some(Severity::Info));
+    assert_eq!(severity(scored_pair(&[-0.69; 5])), Some(Severity::Error));
 }
