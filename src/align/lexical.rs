@@ -682,7 +682,8 @@ impl<'a> Windows<'a> {
                 words += side[a + w].len();
                 *n = (words + 1) as f64;
             }
-            let ranges: Vec<std::ops::Range<usize>> = (1..=windows).map(|w| wanted(a, w)).collect();
+            let ranges: [std::ops::Range<usize>; MAX_SIDE] =
+                std::array::from_fn(|w| if w < windows { wanted(a, w + 1) } else { 0..0 });
             let (Some(first), Some(last)) = (
                 ranges
                     .iter()
@@ -693,14 +694,13 @@ impl<'a> Windows<'a> {
             ) else {
                 continue;
             };
-            let slots: Vec<&[f64]> = (0..windows)
-                .map(|w| ring[(a + w) % MAX_SIDE].sums.as_slice())
-                .collect();
+            let slots: [&[f64]; MAX_SIDE] =
+                std::array::from_fn(|w| ring[(a + w) % MAX_SIDE].sums.as_slice());
             for (b, words) in other.iter().enumerate().take(last).skip(first) {
                 let Some(k) = cell(a, b) else {
                     continue;
                 };
-                let scored: Vec<bool> = ranges.iter().map(|r| r.contains(&b)).collect();
+                let scored: [bool; MAX_SIDE] = std::array::from_fn(|w| ranges[w].contains(&b));
                 let Some(needed) = scored.iter().rposition(|&x| x) else {
                     continue;
                 };
