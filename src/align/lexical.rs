@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use crate::Lang;
 use crate::align::dp::Band;
-use crate::align::{Config, SHAPES};
+use crate::align::{Config, MAX_SIDE, SHAPES};
 use crate::text::normalize::{normalize, split_words, stem};
 
 /// EM iterations.
@@ -521,9 +521,6 @@ fn leave_one_out(
     }
     out
 }
-
-/// Largest number of sentences on one side of a bead.
-const MAX_SIDE: usize = 3;
 
 /// Lexical scores of the beads of a band, computed once before decoding.
 ///

@@ -170,7 +170,7 @@ pub const SHAPES: [(usize, usize); 8] = [
 ];
 
 /// Most sentences of one side in a bead of [`SHAPES`].
-const MAX_BEAD: usize = 3;
+pub(crate) const MAX_SIDE: usize = 3;
 
 /// Prior probabilities of the [`SHAPES`]: Gale and Church's, shifted toward merges, as Arabic
 /// news translations join and split sentences more often than the parliamentary
@@ -490,7 +490,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
             &band.widened(margin),
             &config.weights,
         );
-        let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+        let near = prepared.anchors.near(&band, MAX_SIDE - 1);
         let anchors = |i: usize, j: usize| near.get(i, j);
         let decoded = dp::decode(
             &band,
@@ -515,7 +515,7 @@ pub fn first_pass(source: &[&str], target: &[&str], config: &Config) -> Prepared
     let path = path_cells(&rough);
     // pass 1b: posteriors near the rough path with the refined model
     let band = Band::around(n, m, &path, config.refine_band);
-    let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+    let near = prepared.anchors.near(&band, MAX_SIDE - 1);
     let anchors = |i: usize, j: usize| near.get(i, j);
     let decoded = dp::decode(
         &band,
@@ -551,7 +551,7 @@ fn second_pass_lexical(
     let (n, m) = (prepared.source.len(), prepared.target.len());
     let band = Band::around(n, m, &prepared.path, config.refine_band);
     let table = BeadTable::new(lexicon, source, target, &band, config);
-    let near = prepared.anchors.near(&band, MAX_BEAD - 1);
+    let near = prepared.anchors.near(&band, MAX_SIDE - 1);
     let anchors = |i: usize, j: usize| near.get(i, j);
     let lexical = |i: usize, j: usize, di: usize, dj: usize| {
         config.weights.lexical * table.bead(i, j, di, dj)

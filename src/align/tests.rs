@@ -345,5 +345,5 @@ fn word_translations_decide_where_a_sentence_was_split() {
 #[test]
 fn the_largest_bead_side_is_the_widest_shape() {
     let widest = SHAPES.iter().map(|&(a, b)| a.max(b)).max();
-    assert_eq!(widest, Some(MAX_BEAD));
+    assert_eq!(widest, Some(MAX_SIDE));
 }

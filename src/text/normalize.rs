@@ -211,15 +211,7 @@ fn folds_to_itself(c: char) -> bool {
             | '\u{062A}'..='\u{063A}'
             | '\u{0641}'..='\u{0648}'
             | '\u{064A}'
-            | '«'
-            | '»'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2018}'
-            | '\u{2019}'
-            | '\u{201C}'
-            | '\u{201D}'
-    )
+    ) || is_quote_or_dash(c)
 }
 
 /// Characters that NFKC leaves alone and that combine with nothing before or after them:
@@ -235,14 +227,14 @@ fn is_plain(c: char) -> bool {
             | '،'
             | '؛'
             | '؟'
-            | '«'
-            | '»'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2018}'
-            | '\u{2019}'
-            | '\u{201C}'
-            | '\u{201D}'
+    ) || is_quote_or_dash(c)
+}
+
+/// Quotation marks and dashes: NFKC leaves them alone and folding does too.
+fn is_quote_or_dash(c: char) -> bool {
+    matches!(
+        c,
+        '«' | '»' | '\u{2013}' | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'
     )
 }
 
