@@ -16,6 +16,7 @@ use crate::lang::is_arabic_letter;
 use crate::text::normalize::{Word, stem, word_spans};
 use crate::text::numbers::{Number, number_spans_of};
 
+use super::exonyms;
 use super::models::Models;
 use super::{Finding, Kind, Pair, Severity};
 
@@ -59,6 +60,11 @@ const LONE_NAME_EVIDENCE: f64 = 0.0;
 /// Similarity of loose skeletons at which an English name and an Arabic word the word model
 /// does not translate count as the same name (Gwyneth and جوينيث: GNT and GNS).
 const LOOSE_NAME: f64 = 0.6;
+
+/// In how many pairs of other documents the memory must capitalise a word for it to be a name
+/// the memory knows: met once in a document, without a counterpart, it is a name brought from
+/// elsewhere.
+const KNOWN_NAME_PAIRS: u32 = 2;
 /// Weight of the word model against chance, as in the aligner ([`crate::align::Config::mixture`]).
 const MIXTURE: f64 = 0.5;
 /// A word and the evidence the other side gives for it.
@@ -791,6 +797,9 @@ fn compare_names(
         let skeleton = names::english_skeleton(word);
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+        if exonyms::translated(word, &a.words) {
+            return Neighbour::Translated;
+        }
         if models.name_pairs(pair.document, &lower) >= 2
             || (skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
             || transliterated(word, a)
@@ -857,6 +866,7 @@ fn compare_names(
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
         let accounted = models.name_pairs(pair.document, &lower) >= 2
             || (skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
+            || exonyms::translated(word, &a.words)
             || transliterated(word, a)
             || translated_phrase(k);
         !accounted
@@ -878,6 +888,60 @@ fn compare_names(
         }
         let lower = word.to_lowercase();
         let (capitalised, lowercase) = models.casing(&lower);
+        // a name of another document, met once here, that the memory capitalises often
+        // enough to be a name it knows, whose translation the word model has learnt (it has
+        // seen the word) and finds none of on this side, and that no word here transliterates
+        // (nor a translated name's words around it account for)
+        let evidence = explained.and_then(|ws| {
+            ws.iter()
+                .find(|s| s.span.start == w.span.start)
+                .map(|s| s.evidence)
+        });
+        let here = models.name_pairs(pair.document, &lower);
+        // a word of the language beside a capitalised word with no counterpart either is a
+        // word of a name the memory does not know (Manchester City, Red Cross)
+        let beside_unknown = lowercase > 0
+            && [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .any(|j| capitalised_inside(j) && neighbour(j) == Neighbour::Other);
+        if !w.initial
+            && here <= 1
+            && capitalised.saturating_sub(here) >= KNOWN_NAME_PAIRS
+            && evidence.is_some_and(|e| e <= 0.0)
+            && !beside_unknown
+            && models.name_elsewhere(&lower, pair.document)
+            && !english[..w.span.start].ends_with(['"', '\u{201C}', '\'', '\u{2018}'])
+            && !derived_word(&lower)
+        {
+            let a: &ArabicNames =
+                arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+            let skeleton = names::english_skeleton(word);
+            let short = skeleton.len() < names::MIN_LEN;
+            let loose = loose_skeleton(&skeleton);
+            let beside = [
+                k.checked_sub(1).and_then(capitalised_at),
+                capitalised_at(k + 1),
+            ];
+            // a skeleton of one consonant (Joe, جو) says nothing either way
+            let accounted = skeleton.len() < 2
+                || (short && a.short.contains(&skeleton))
+                || transliterated(word, a)
+                || exonyms::translated(word, &a.words)
+                || beside.into_iter().flatten().any(|o| {
+                    transliterated(&format!("{o}{word}"), a)
+                        || transliterated(&format!("{word}{o}"), a)
+                })
+                || translated_phrase(k)
+                || (!short
+                    && a.orphans
+                        .iter()
+                        .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME));
+            if !accounted {
+                unmatched.push(w.span.clone());
+                continue;
+            }
+        }
         if lowercase > 0 || w.initial && capitalised == 0 {
             if lowercase > 0 && !w.initial && lone_name_unaccounted(k, w) {
                 unmatched.push(w.span.clone());
@@ -893,7 +957,6 @@ fn compare_names(
         }
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
-        let here = models.name_pairs(pair.document, &lower);
         // a name of two English words Arabic writes as one (New York, نيويورك)
         let joined = |other: Option<&str>, before: bool| {
             other.is_some_and(|o| {
@@ -907,6 +970,7 @@ fn compare_names(
         };
         let found = here >= 2
             || (short && a.short.contains(&skeleton))
+            || exonyms::translated(word, &a.words)
             || transliterated(word, a)
             || joined(k.checked_sub(1).and_then(capitalised_at), true)
             || joined(capitalised_at(k + 1), false)
@@ -988,6 +1052,8 @@ pub(crate) struct ArabicNames<'w> {
     latin: Vec<&'w str>,
     /// Each Arabic word without clitics, with its skeleton.
     stems: Vec<(&'w str, String)>,
+    /// Each Arabic word, normalised.
+    words: Vec<&'w str>,
 }
 
 impl<'w> ArabicNames<'w> {
@@ -1004,6 +1070,7 @@ impl<'w> ArabicNames<'w> {
             orphans: Vec::new(),
             unknown: Vec::new(),
             stems: Vec::new(),
+            words: Vec::new(),
             latin: words
                 .iter()
                 .filter(|w| w.norm.is_ascii())
@@ -1022,6 +1089,7 @@ impl<'w> ArabicNames<'w> {
             let unknown = scores.is_some_and(|ws| !ws.iter().any(|s| s.span.start == w.span.start));
             let bare = stem(&w.norm);
             out.stems.push((bare, names::arabic_skeleton(bare)));
+            out.words.push(&w.norm);
             for skeleton in [
                 names::arabic_skeleton(&w.norm),
                 names::arabic_skeleton(stem(&w.norm)),

@@ -15,6 +15,7 @@
 //! pairs — each pair judged by a model that never saw it ([`models`]).
 
 pub mod evidence;
+pub mod exonyms;
 pub mod models;
 mod rules;
 

@@ -535,3 +535,39 @@ fn a_pair_of_a_few_known_words_is_never_more_than_worth_a_look_as_misaligned() {
     assert_eq!(severity(scored_pair(&[-0.69; 4])), Some(Severity::Info));
     assert_eq!(severity(scored_pair(&[-0.69; 5])), Some(Severity::Error));
 }
+
+#[test]
+fn a_name_the_memory_knows_from_elsewhere_without_counterpart_here_is_a_wrong_name() {
+    // another document capitalises "Great" (Great Yarmouth) in `times` pairs and writes
+    // "great" in lower case too, so the word model knows it; here it stands beside Kenny, in
+    // place of the Miller the Arabic names
+    let judge = |times: i64, arabic: &'static str| {
+        let mut all = filler();
+        for k in 0..times {
+            all.push(in_document(
+                "b",
+                pair(
+                    10 + k,
+                    k,
+                    "فاز نادي غريت يارموث",
+                    "The club Great Yarmouth won.",
+                ),
+            ));
+        }
+        all.push(in_document(
+            "b",
+            pair(20, 9, "كان البيت رائعا", "The house was great."),
+        ));
+        let here = in_document(
+            "c",
+            pair(30, 1, arabic, "The coach was replaced by Kenny Great."),
+        );
+        all.push(here);
+        has_name_mismatch(&here, &Models::build(&all))
+    };
+    assert!(judge(2, "حل كيني ميلر محل المدرب"));
+    // the Arabic writes the name: it is there
+    assert!(!judge(2, "حل كيني غريت محل المدرب"));
+    // a word capitalised in one other pair only is not yet a name the memory knows
+    assert!(!judge(1, "حل كيني ميلر محل المدرب"));
+}
