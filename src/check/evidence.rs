@@ -1127,7 +1127,8 @@ pub(crate) fn transliterated(word: &str, arabic: &ArabicNames) -> bool {
 }
 
 /// True when the Arabic side has a word the memory elsewhere transliterates from an English
-/// name and no capitalised word of this English side is like it.
+/// name and no capitalised word of this English side is like it, or a word that translates a
+/// country, people or religion no English word names.
 fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
     let capitalised: Vec<String> = english_words(english)
         .iter()
@@ -1135,13 +1136,14 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .map(names::english_skeleton)
         .collect();
-    arabic.stems.iter().any(|(stem, skeleton)| {
-        skeleton.len() >= names::MIN_LEN
-            && models.arabic_name(stem) > 0
-            && !capitalised
-                .iter()
-                .any(|e| names::similarity(e, skeleton) > 0.0)
-    })
+    exonyms::left_out(&arabic.words, english)
+        || arabic.stems.iter().any(|(stem, skeleton)| {
+            skeleton.len() >= names::MIN_LEN
+                && models.arabic_name(stem) > 0
+                && !capitalised
+                    .iter()
+                    .any(|e| names::similarity(e, skeleton) > 0.0)
+        })
 }
 
 /// English abbreviations that often end a sentence, their stop doing for both.

@@ -10,9 +10,24 @@ use std::sync::LazyLock;
 
 use crate::text::normalize::normalize;
 
-/// English form (lower case) to the normalised beginnings of its Arabic translations.
-static TABLE: LazyLock<HashMap<&'static str, Vec<String>>> =
-    LazyLock::new(|| parse(include_str!("exonyms.tsv")));
+/// One line of the list.
+struct Entry {
+    /// English forms, lower case.
+    english: Vec<&'static str>,
+    /// Normalised beginnings of the Arabic translations.
+    arabic: Vec<String>,
+    /// A country, people or religion (above the list's `# ---- words` line): Arabic that
+    /// translates it is a name, not a plain word.
+    proper: bool,
+}
+
+struct List {
+    entries: Vec<Entry>,
+    /// English form to the entry that has it.
+    by_form: HashMap<&'static str, usize>,
+}
+
+static LIST: LazyLock<List> = LazyLock::new(|| parse(include_str!("exonyms.tsv")));
 
 /// What may come before a translation inside an Arabic word: the article and the clitics that
 /// attach before it (normalised).
@@ -21,46 +36,83 @@ const PREFIXES: &[&str] = &[
     "وبال", "وك",
 ];
 
-fn parse(text: &'static str) -> HashMap<&'static str, Vec<String>> {
-    let mut out: HashMap<&'static str, Vec<String>> = HashMap::new();
+/// What may come after a translation's beginning inside an Arabic word (normalised): the
+/// endings of adjectives of relation, feminine, dual and plural (`ألمانيا`, `الألمانية`,
+/// `الأمريكيين`, `النمساوي`, `الوزارات`).
+const ENDINGS: &[&str] = &[
+    "", "ا", "ي", "يه", "يا", "ه", "ان", "يان", "ين", "ون", "يين", "يون", "ات", "يات", "وي", "ويه",
+    "ويين", "ويون",
+];
+
+fn parse(text: &'static str) -> List {
+    let mut list = List {
+        entries: Vec::new(),
+        by_form: HashMap::new(),
+    };
+    let mut proper = true;
     for line in text.lines() {
         let line = line.trim_end();
+        if line.starts_with("# ----") {
+            proper = false;
+        }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let (english, arabic) = line.split_once('\t').unwrap_or((line, ""));
-        let arabic: Vec<String> = arabic
-            .split(',')
-            .map(|a| normalize(a.trim()))
-            .filter(|a| !a.is_empty())
-            .collect();
-        for form in english.split(',') {
-            out.entry(form.trim())
-                .or_default()
-                .extend(arabic.iter().cloned());
+        let english: Vec<&'static str> = english.split(',').map(str::trim).collect();
+        for form in &english {
+            list.by_form.insert(form, list.entries.len());
         }
+        list.entries.push(Entry {
+            english,
+            arabic: arabic
+                .split(',')
+                .map(|a| normalize(a.trim()))
+                .filter(|a| !a.is_empty())
+                .collect(),
+            proper,
+        });
     }
-    out
+    list
+}
+
+/// True when an Arabic word (normalised) is one of the entry's translations, with the article,
+/// clitics and endings it may take.
+fn translates(entry: &Entry, word: &str) -> bool {
+    entry.arabic.iter().any(|root| {
+        word.match_indices(root.as_str()).any(|(at, _)| {
+            PREFIXES.contains(&&word[..at]) && ENDINGS.contains(&&word[at + root.len()..])
+        })
+    })
 }
 
 /// True when one of the Arabic words (normalised, as [`normalize`] leaves them) translates
-/// the English word: it begins, after the article and clitics, with one of the word's
-/// translations in the list.
+/// the English word.
 pub fn translated(english: &str, arabic: &[&str]) -> bool {
-    let Some(roots) = TABLE.get(english.to_lowercase().as_str()) else {
-        return false;
-    };
-    arabic.iter().any(|word| {
-        roots.iter().any(|root| {
-            word.match_indices(root.as_str())
-                .any(|(at, _)| PREFIXES.contains(&&word[..at]))
-        })
+    let list = &*LIST;
+    list.by_form
+        .get(english.to_lowercase().as_str())
+        .is_some_and(|&e| arabic.iter().any(|w| translates(&list.entries[e], w)))
+}
+
+/// True when an Arabic word (normalised) translates a country, people or religion that no
+/// word of the English text names (`الأمريكيين` where the English has no America, American or
+/// Americans): a name the English side left out.
+pub fn left_out(arabic: &[&str], english: &str) -> bool {
+    let words: Vec<String> = english
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    LIST.entries.iter().filter(|e| e.proper).any(|e| {
+        arabic.iter().any(|w| translates(e, w))
+            && !e.english.iter().any(|f| words.iter().any(|w| w == f))
     })
 }
 
 /// True when the list has the English word (lower case or not).
 pub fn listed(english: &str) -> bool {
-    TABLE.contains_key(english.to_lowercase().as_str())
+    LIST.by_form.contains_key(english.to_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -80,8 +132,14 @@ mod tests {
         translated(english, &refs)
     }
 
+    fn left_out_of(arabic: &str, english: &str) -> bool {
+        let w = words(arabic);
+        let refs: Vec<&str> = w.iter().map(String::as_str).collect();
+        left_out(&refs, english)
+    }
+
     #[test]
-    fn countries_peoples_and_institutions_are_found_with_article_and_clitics() {
+    fn countries_peoples_and_institutions_are_found_with_article_clitics_and_endings() {
         assert!(in_arabic("Germany", "زار ألمانيا"));
         assert!(in_arabic("German", "المستشار الألماني"));
         assert!(in_arabic("Greece", "وفي اليونان"));
@@ -89,12 +147,14 @@ mod tests {
         assert!(in_arabic("Cross", "الصليب الأحمر"));
         assert!(in_arabic("Palace", "بالقصر"));
         assert!(in_arabic("Americans", "الأمريكيين"));
+        assert!(in_arabic("Austrian", "الرئيس النمساوي"));
     }
 
     #[test]
     fn a_translation_inside_another_word_or_absent_does_not_count() {
-        // مصر inside a word that does not begin with it
+        // مصر inside a word that does not begin with it; صح (health) beginning صحيفة
         assert!(!in_arabic("Egypt", "انتصر"));
+        assert!(!in_arabic("Health", "الصحيفة"));
         assert!(!in_arabic("Germany", "زار فرنسا"));
         assert!(!in_arabic("Tokayev", "توقاييف"));
         assert!(!listed("Tokayev"));
@@ -102,8 +162,20 @@ mod tests {
     }
 
     #[test]
+    fn a_country_the_arabic_names_and_the_english_does_not_is_left_out() {
+        let arabic = "رفات الجنود الأمريكيين";
+        assert!(left_out_of(arabic, "the remains of Thomson servicemen"));
+        assert!(!left_out_of(arabic, "the remains of American servicemen"));
+        // a plain word of a name (شرطة, police) says nothing: the English may translate it
+        // by another word
+        assert!(!left_out_of("قالت الشرطة", "Officers said"));
+    }
+
+    #[test]
     fn every_line_of_the_list_has_english_forms_and_arabic_translations() {
-        for line in include_str!("exonyms.tsv").lines() {
+        let text = include_str!("exonyms.tsv");
+        assert!(text.lines().any(|l| l.starts_with("# ----")));
+        for line in text.lines() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
