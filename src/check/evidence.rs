@@ -37,6 +37,25 @@ pub const ONE_SIDED_DELTA: f64 = 1.2;
 /// above which, the source says more than the target.
 pub const ONE_SIDED_COVERAGE: f64 = 0.45;
 pub const ONE_SIDED_GAP: f64 = 0.3;
+/// The omission score (see [`Evidence::omission_score`]) above which a target leaves part of
+/// its source out. A target cut to half its length, with half its source's known words
+/// translated and its own translated, scores about 6 even when its δ is weak (a short pair);
+/// a terse rendering, δ as short but its words spread over the source, about 4.
+pub const OMISSION_SCORE: f64 = 6.0;
+/// Weight in the omission score of the target's relative shortfall, `ln(expected / actual)`
+/// length: 0.69 when half the expected length is missing, whatever the pair's length (δ,
+/// in standard deviations, grows with the length and says little of a short pair).
+pub const OMISSION_SHORTFALL_WEIGHT: f64 = 4.0;
+/// Weight in the omission score of the share of the source's known words without a
+/// translation in the target.
+pub const OMISSION_UNCOVERED_WEIGHT: f64 = 3.0;
+/// Weight in the omission score of how much better the target's known words are translated
+/// than the source's (a cut target is a translation of part of its source: its own words
+/// are explained, the source's are not).
+pub const OMISSION_ONE_SIDED_WEIGHT: f64 = 2.0;
+/// `|δ|` under which the omission score is not read: a target that fits its length model is
+/// no omission, however loosely its words are translated.
+pub const OMISSION_SCORE_DELTA: f64 = 0.5;
 /// `δ` above which the target is much longer than the source: translation into English
 /// spells out what Arabic implies, so a longer target needs a larger misfit.
 pub const ADDITION_DELTA: f64 = 3.0;
@@ -149,6 +168,9 @@ pub struct Evidence {
     pub length_delta: Option<f64>,
     /// Characters of each side and the target length the model expects.
     pub lengths: (f64, f64, f64),
+    /// `ln(expected / actual)` target length, divided as `δ` is for a headline (positive: the
+    /// target is short).
+    pub shortfall: Option<f64>,
     /// The word model's evidence (none without a model).
     pub lexical: Option<Lexical>,
     /// Numbers of each side without a counterpart on the other, and how many matched.
@@ -199,6 +221,7 @@ impl Evidence {
             };
             e.length_delta = Some(doc.length.delta(ls, lt) / scale);
             e.lengths = (ls, lt, ls * doc.length.ratio);
+            e.shortfall = Some((e.lengths.2.max(1.0) / lt.max(1.0)).ln() / scale);
         }
         e.numbers = compare_numbers(pair, words);
         if run_together(&words.source) {
@@ -253,7 +276,29 @@ impl Evidence {
             || delta < -2.0 * OMISSION_DELTA
     }
 
-    /// True when the target leaves part of the source out: `delta` standard deviations short
+    /// How strongly the evidence says the target leaves part of its source out, the pieces of
+    /// evidence weighed together rather than each against its own threshold: `−δ`, plus
+    /// [`OMISSION_SHORTFALL_WEIGHT`] times the relative shortfall of the target's length,
+    /// [`OMISSION_UNCOVERED_WEIGHT`] times the share of the source's known words the target
+    /// does not translate, and [`OMISSION_ONE_SIDED_WEIGHT`] times how much larger the share
+    /// of the target's known words translated is than the source's. `None` without a length
+    /// model or without a source word the word model knows.
+    pub fn omission_score(&self) -> Option<f64> {
+        let delta = self.length_delta?;
+        let shortfall = self.shortfall?;
+        let lexical = self.lexical.as_ref().filter(|l| !l.source.is_empty())?;
+        let (source, target) = (covered(&lexical.source), covered(&lexical.target));
+        Some(
+            -delta
+                + OMISSION_SHORTFALL_WEIGHT * shortfall
+                + OMISSION_UNCOVERED_WEIGHT * (1.0 - source)
+                + OMISSION_ONE_SIDED_WEIGHT * (target - source),
+        )
+    }
+
+    /// True when the target leaves part of the source out: its omission score
+    /// ([`Evidence::omission_score`]) above [`OMISSION_SCORE`] while at least
+    /// [`OMISSION_SCORE_DELTA`] short; or `delta` standard deviations short
     /// and the source not covered ([`Evidence::source_uncovered`]), with a run of the source's
     /// known words left untranslated (a clause dropped, [`OMISSION_RUN`] of them) unless the
     /// misfit is clear ([`OMISSION_CLEAR_DELTA`]); a terse rendering leaves its untranslated
@@ -263,9 +308,6 @@ impl Evidence {
     fn omitted(&self, delta: f64) -> bool {
         let Some(lexical) = self.lexical.as_ref().filter(|l| !l.source.is_empty()) else {
             return delta < -OMISSION_DELTA && self.source_uncovered(delta);
-        };
-        let covered = |w: &[WordScore]| {
-            w.iter().filter(|w| w.evidence > 0.0).count() as f64 / w.len().max(1) as f64
         };
         let (source, target) = (covered(&lexical.source), covered(&lexical.target));
         let mut run = 0;
@@ -282,7 +324,9 @@ impl Evidence {
             && !lexical.target.is_empty()
             && source < ONE_SIDED_COVERAGE
             && target - source >= ONE_SIDED_GAP;
-        short || one_sided
+        let scored = delta < -OMISSION_SCORE_DELTA
+            && self.omission_score().is_some_and(|s| s > OMISSION_SCORE);
+        short || one_sided || scored
     }
 
     fn lexical_words(&self) -> usize {
@@ -521,6 +565,11 @@ fn run_together(words: &[Word]) -> bool {
         .collect();
     let letters: usize = lengths.iter().sum();
     letters >= 12 && letters as f64 / lengths.len() as f64 >= RUN_TOGETHER_LETTERS
+}
+
+/// Share of words the other side explains (evidence above 0); 0 for none.
+fn covered(words: &[WordScore]) -> f64 {
+    words.iter().filter(|w| w.evidence > 0.0).count() as f64 / words.len().max(1) as f64
 }
 
 /// A span of all of a text.

@@ -454,6 +454,50 @@ fn a_target_a_little_short_is_an_omission_when_it_translates_and_its_source_does
     assert!(!omission(&short_pair(-0.5, &source, &[y; 6])));
 }
 
+/// Evidence of a pair as [`short_pair`] makes it, whose target is also `part` of the length
+/// the document's length model expects.
+fn part_pair(delta: f64, part: f64, source: &[bool], target: &[bool]) -> Evidence {
+    Evidence {
+        shortfall: Some(-part.ln()),
+        ..short_pair(delta, source, target)
+    }
+}
+
+#[test]
+fn a_short_pair_cut_to_half_its_length_is_an_omission_though_its_delta_is_weak() {
+    let (y, n) = (true, false);
+    // seven source words, three of them translated, and a target of half the expected
+    // length (a few words: one standard deviation short) translating its own words
+    let cut = part_pair(-1.0, 0.5, &[y, y, n, y, n, n, n], &[y, y, y]);
+    assert!(cut.omission_score().unwrap() > evidence::OMISSION_SCORE);
+    assert!(omission(&cut));
+    // the same words at the expected length: nothing is missing
+    assert!(!omission(&part_pair(
+        -0.3,
+        0.95,
+        &[y, y, n, y, n, n, n],
+        &[y, y, y]
+    )));
+}
+
+#[test]
+fn a_terse_or_dense_rendering_is_no_omission() {
+    let (y, n) = (true, false);
+    // a quarter shorter than expected, as loosely translated on both sides: a terse rendering
+    let terse = part_pair(-1.5, 0.75, &[y, y, n, y, y, n], &[y, y, n, y, y, n]);
+    assert!(terse.omission_score().unwrap() < evidence::OMISSION_SCORE);
+    assert!(!omission(&terse));
+    // half the expected length but every source word translated: the Arabic said it at length
+    let dense = part_pair(-1.5, 0.5, &[y; 8], &[y; 5]);
+    assert!(!omission(&dense));
+    // without the word model's view, the score says nothing
+    let bare = Evidence {
+        lexical: None,
+        ..part_pair(-1.5, 0.5, &[y], &[y])
+    };
+    assert_eq!(bare.omission_score(), None);
+}
+
 #[test]
 fn a_short_name_that_ends_the_text_is_no_abbreviation() {
     // Kent is capitalised in another document; the Arabic here names Johnson (جونسون), whom
