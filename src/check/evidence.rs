@@ -493,10 +493,23 @@ impl Evidence {
                     .as_ref()
                     .map(|l| (unexplained_run(&l.source), vec![]))
                     .unwrap_or_default();
+                // what the word model saw, when it knows the source's words
+                let words = self
+                    .lexical
+                    .as_ref()
+                    .filter(|l| !l.source.is_empty())
+                    .map(|l| {
+                        format!(
+                            "; {} of the source's {} known words have a translation in it",
+                            l.source.iter().filter(|w| w.evidence > 0.0).count(),
+                            l.source.len()
+                        )
+                    })
+                    .unwrap_or_default();
                 add(
                     Kind::Omission,
                     format!(
-                        "the target is much shorter than the source: {lt:.0} characters where the document's length model expects about {expected:.0} for {ls:.0} ({delta:.1} standard deviations)"
+                        "the target is much shorter than the source: {lt:.0} characters where the document's length model expects about {expected:.0} for {ls:.0} ({delta:.1} standard deviations){words}"
                     ),
                     source,
                     target,

@@ -471,6 +471,15 @@ fn a_short_pair_cut_to_half_its_length_is_an_omission_though_its_delta_is_weak()
     let cut = part_pair(-1.0, 0.5, &[y, y, n, y, n, n, n], &[y, y, y]);
     assert!(cut.omission_score().unwrap() > evidence::OMISSION_SCORE);
     assert!(omission(&cut));
+    let p = pair(1, 1, "نص", "text");
+    let found = cut.findings(&p, &Models::build(&[p]));
+    let f = found.iter().find(|f| f.kind == Kind::Omission).unwrap();
+    assert!(
+        f.message
+            .ends_with("3 of the source's 7 known words have a translation in it"),
+        "{}",
+        f.message
+    );
     // the same words at the expected length: nothing is missing
     assert!(!omission(&part_pair(
         -0.3,
