@@ -839,6 +839,13 @@ fn compare_names(
                 .then_some(word)
         })
     };
+    // a name of two English words Arabic writes as one (New York, نيويورك): the word joined
+    // to the capitalised word before or after it
+    let joined_with_neighbour = |k: usize, word: &str, a: &ArabicNames| {
+        let before = k.checked_sub(1).and_then(capitalised_at);
+        before.is_some_and(|o| transliterated(&format!("{o}{word}"), a))
+            || capitalised_at(k + 1).is_some_and(|o| transliterated(&format!("{word}{o}"), a))
+    };
     // the word model has seen the word (in the memory's other pairs)
     let known_to_model = |w: &EnglishWord| {
         explained.is_some_and(|ws| ws.iter().any(|s| s.span.start == w.span.start))
@@ -980,25 +987,14 @@ fn compare_names(
                 arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
             let skeleton = names::english_skeleton(word);
             let short = skeleton.len() < names::MIN_LEN;
-            let loose = loose_skeleton(&skeleton);
-            let beside = [
-                k.checked_sub(1).and_then(capitalised_at),
-                capitalised_at(k + 1),
-            ];
             // a skeleton of one consonant (Joe, جو) says nothing either way
             let accounted = skeleton.len() < 2
                 || (short && a.short.contains(&skeleton))
                 || transliterated(word, a)
                 || exonyms::translated(word, &a.words)
-                || beside.into_iter().flatten().any(|o| {
-                    transliterated(&format!("{o}{word}"), a)
-                        || transliterated(&format!("{word}{o}"), a)
-                })
+                || joined_with_neighbour(k, word, a)
                 || translated_phrase(k)
-                || (!short
-                    && a.orphans
-                        .iter()
-                        .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME));
+                || (!short && a.loosely_has(&skeleton));
             if !accounted {
                 unmatched.push(w.span.clone());
                 continue;
@@ -1019,23 +1015,11 @@ fn compare_names(
         }
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
-        // a name of two English words Arabic writes as one (New York, نيويورك)
-        let joined = |other: Option<&str>, before: bool| {
-            other.is_some_and(|o| {
-                let both = if before {
-                    format!("{o}{word}")
-                } else {
-                    format!("{word}{o}")
-                };
-                transliterated(&both, a)
-            })
-        };
         let found = here >= 2
             || (short && a.short.contains(&skeleton))
             || exonyms::translated(word, &a.words)
             || transliterated(word, a)
-            || joined(k.checked_sub(1).and_then(capitalised_at), true)
-            || joined(capitalised_at(k + 1), false)
+            || joined_with_neighbour(k, word, a)
             || explained.is_some_and(|ws| {
                 ws.iter()
                     .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
@@ -1073,12 +1057,7 @@ fn compare_names(
         if !stray && (short || !known_name) {
             continue;
         }
-        let loose = loose_skeleton(&skeleton);
-        if !short
-            && a.orphans
-                .iter()
-                .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
-        {
+        if !short && a.loosely_has(&skeleton) {
             matched += 1;
         } else {
             unmatched.push(w.span.clone());
@@ -1171,6 +1150,17 @@ impl<'w> ArabicNames<'w> {
             }
         }
         out
+    }
+}
+
+impl ArabicNames<'_> {
+    /// True when a word the word model does not translate has a loose skeleton like a name's
+    /// (an unusual transliteration).
+    fn loosely_has(&self, skeleton: &str) -> bool {
+        let loose = loose_skeleton(skeleton);
+        self.orphans
+            .iter()
+            .any(|s| strsim::normalized_damerau_levenshtein(s, &loose) >= LOOSE_NAME)
     }
 }
 
