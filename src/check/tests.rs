@@ -624,3 +624,68 @@ fn a_name_the_memory_knows_from_elsewhere_without_counterpart_here_is_a_wrong_na
     // a word capitalised in one other pair only is not yet a name the memory knows
     assert!(!judge(1, "حل كيني ميلر محل المدرب"));
 }
+
+#[test]
+fn a_country_the_arabic_names_and_the_english_leaves_out_makes_a_stray_name_wrong() {
+    // the word model knows every Arabic word here (الألمان is "German" in document b);
+    // Thomson is capitalised in one pair of another document, and nothing transliterates it
+    let mut all = filler();
+    for k in 0..3 {
+        all.push(in_document(
+            "b",
+            pair(
+                10 + k,
+                k,
+                "زار الجنود الألمان المدينة",
+                "The German soldiers visited the city.",
+            ),
+        ));
+    }
+    all.push(in_document(
+        "e",
+        pair(20, 1, "ثم وصل الرجل", "Then Thomson arrived."),
+    ));
+    let arabic = "زار الجنود الألمان المدينة";
+    let wrong = in_document(
+        "c",
+        pair(30, 1, arabic, "The Thomson soldiers visited the city."),
+    );
+    let right = in_document(
+        "d",
+        pair(31, 1, arabic, "The German soldiers visited the city."),
+    );
+    all.extend([wrong, right]);
+    let models = Models::build(&all);
+    // the Arabic says German, which no English word does: Thomson took its place
+    assert!(has_name_mismatch(&wrong, &models));
+    assert!(!has_name_mismatch(&right, &models));
+}
+
+#[test]
+fn a_capitalised_word_arabic_translates_is_its_own_counterpart() {
+    // another document capitalises "Palace" (a club, Crystal Palace, transliterated بالاس) in
+    // two pairs, so the memory knows it as a name; here the Arabic says القصر, the palace
+    let judge = |arabic: &'static str| {
+        let mut all = filler();
+        for k in 0..2 {
+            all.push(in_document(
+                "b",
+                pair(
+                    10 + k,
+                    k,
+                    "فاز نادي كريستال بالاس",
+                    "The club Crystal Palace won.",
+                ),
+            ));
+        }
+        let here = in_document(
+            "c",
+            pair(30, 1, arabic, "The guests reached the Palace today."),
+        );
+        all.push(here);
+        has_name_mismatch(&here, &Models::build(&all))
+    };
+    assert!(!judge("وصل الضيوف إلى القصر اليوم"));
+    // where the Arabic has no palace, the name has no counterpart
+    assert!(judge("وصل الضيوف إلى المسرح اليوم"));
+}
