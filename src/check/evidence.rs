@@ -917,10 +917,9 @@ fn compare_names(
     // counterpart
     let lone_name_unaccounted = |k: usize, w: &EnglishWord| {
         let word = &english[w.span.clone()];
-        let before = &english[..w.span.start];
-        // the first word of a quotation is capitalised for that reason (`"Long live Spain"`)
-        let quoted = before.ends_with(['"', '\u{201C}', '\'', '\u{2018}']);
-        let hyphenated = before.ends_with('-') || english[w.span.end..].starts_with('-');
+        let quoted = opens_quotation(english, w.span.start);
+        let hyphenated =
+            english[..w.span.start].ends_with('-') || english[w.span.end..].starts_with('-');
         let beside = k.checked_sub(1).is_some_and(capitalised_inside) || capitalised_inside(k + 1);
         let untranslated = explained.is_some_and(|ws| {
             ws.iter()
@@ -957,31 +956,33 @@ fn compare_names(
         }
         let lower = word.to_lowercase();
         let (capitalised, lowercase) = models.casing(&lower);
-        // a name of another document, met once here, that the memory capitalises often
-        // enough to be a name it knows, whose translation the word model has learnt (it has
-        // seen the word) and finds none of on this side, and that no word here transliterates
-        // (nor a translated name's words around it account for)
+        let here = models.name_pairs(pair.document, &lower);
         let evidence = explained.and_then(|ws| {
             ws.iter()
                 .find(|s| s.span.start == w.span.start)
                 .map(|s| s.evidence)
         });
-        let here = models.name_pairs(pair.document, &lower);
         // a word of the language beside a capitalised word with no counterpart either is a
         // word of a name the memory does not know (Manchester City, Red Cross)
-        let beside_unknown = lowercase > 0
-            && [k.checked_sub(1), Some(k + 1)]
-                .into_iter()
-                .flatten()
-                .any(|j| capitalised_inside(j) && neighbour(j) == Neighbour::Other);
+        let beside_unknown = || {
+            lowercase > 0
+                && [k.checked_sub(1), Some(k + 1)]
+                    .into_iter()
+                    .flatten()
+                    .any(|j| capitalised_inside(j) && neighbour(j) == Neighbour::Other)
+        };
+        // a name of another document, met once here, that the memory capitalises often
+        // enough to be a name it knows, whose translation the word model has learnt (it has
+        // seen the word) and finds none of on this side, and that no word here transliterates
+        // (nor a translated name's words around it account for)
         if !w.initial
             && here <= 1
             && capitalised.saturating_sub(here) >= KNOWN_NAME_PAIRS
             && evidence.is_some_and(|e| e <= 0.0)
-            && !beside_unknown
             && models.name_elsewhere(&lower, pair.document)
-            && !english[..w.span.start].ends_with(['"', '\u{201C}', '\'', '\u{2018}'])
+            && !opens_quotation(english, w.span.start)
             && !derived_word(&lower)
+            && !beside_unknown()
         {
             let a: &ArabicNames =
                 arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
@@ -1196,6 +1197,12 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
                     .iter()
                     .any(|e| names::similarity(e, skeleton) > 0.0)
         })
+}
+
+/// True when the word at `start` opens a quotation: capitalised for that reason (`"Long live
+/// Spain"`).
+fn opens_quotation(english: &str, start: usize) -> bool {
+    english[..start].ends_with(['"', '\u{201C}', '\'', '\u{2018}'])
 }
 
 /// English abbreviations that often end a sentence, their stop doing for both.
