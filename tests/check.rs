@@ -409,3 +409,33 @@ fn the_development_part_of_the_qa_set_meets_the_targets() {
     let rate = false_alarms as f64 / clean.len() as f64;
     assert!(rate <= 0.03, "clean pairs flagged: {rate:.3}");
 }
+
+#[test]
+fn a_finding_is_marked_in_colour_on_a_colour_terminal_and_the_data_stays_escaped() {
+    let tm = Tm::new().with_slips();
+    // a control character in the data must still be shown escaped beside the colour
+    let six = tm.text(6, "target").replace("29", "29\u{7}");
+    tm.set_target(6, &six);
+    for command in [
+        vec!["check", "--color", "always"],
+        vec!["show", "6", "--color", "always"],
+    ] {
+        let out = tm.stdout(&command);
+        // the changed number is painted (bold, underlined, red), not printed as escape text
+        assert!(
+            out.contains("\u{1b}[1m\u{1b}[4m\u{1b}[31m29\u{1b}[0m"),
+            "{command:?}: {out}"
+        );
+        assert!(!out.contains("\\u{1b}"), "{command:?}: {out}");
+        assert!(
+            out.contains("\\u{7}") && !out.contains('\u{7}'),
+            "{command:?}: {out}"
+        );
+    }
+    // without colour the same span is between brackets
+    let plain = tm.stdout(&["show", "6", "--color", "never"]);
+    assert!(
+        plain.contains("[29]\\u{7}") || plain.contains("[29\\u{7}]"),
+        "{plain}"
+    );
+}

@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use super::Context;
-use super::output::Out;
+use super::output::{Out, escape, escape_text};
 use crate::check::{self, Finding, Kind, Report, Selection, Severity};
 use crate::error::{Error, Result};
 use crate::store::{Status, UnitFilter};
@@ -165,12 +165,7 @@ fn print_report(ctx: &mut Context, report: &Report, checked: usize) -> Result<()
             &unit.unit.target,
             findings.iter().flat_map(|f| &f.target_spans),
         );
-        let marked = crate::store::Unit {
-            source,
-            target,
-            ..unit.unit.clone()
-        };
-        super::list::print_unit(ctx, &marked)?;
+        super::list::print_unit_as(ctx, &unit.unit, &source, &target)?;
         for f in findings {
             counts[f.severity as usize] += 1;
             let line = finding_line(&ctx.out, f);
@@ -198,22 +193,9 @@ pub(crate) fn finding_line(out: &Out, f: &Finding) -> String {
     format!("  {severity} {}: {}", f.kind, escape(&f.message))
 }
 
-/// Control characters from the data shown as `\u{…}`, so that a message cannot drive the
-/// terminal.
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// `text` with the byte ranges highlighted: in colour when colour is on, else between `[` and
-/// `]`. Overlapping ranges are joined.
+/// `text` as the terminal shows it (control characters escaped, see `output::escape_text`)
+/// with the byte ranges highlighted: in colour when colour is on, else between `[` and `]`.
+/// Overlapping ranges are joined.
 pub(crate) fn mark<'a>(
     out: &Out,
     text: &str,
@@ -245,13 +227,13 @@ pub(crate) fn mark<'a>(
     let mut result = String::with_capacity(text.len() + 2 * merged.len());
     let mut at = 0;
     for r in merged {
-        result.push_str(&text[at..r.start]);
+        result.push_str(&escape_text(&text[at..r.start]));
         result.push('[');
-        result.push_str(&text[r.clone()]);
+        result.push_str(&escape_text(&text[r.clone()]));
         result.push(']');
         at = r.end;
     }
-    result.push_str(&text[at..]);
+    result.push_str(&escape_text(&text[at..]));
     result
 }
 

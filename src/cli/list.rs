@@ -121,6 +121,12 @@ fn mark_line(ctx: &Context, found: &[crate::check::Finding]) -> String {
 /// Prints one unit: a header with its id, document, sentences, score and status, then its
 /// two sides side by side, then its note.
 pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
+    print_unit_as(ctx, u, &escape_text(&u.source), &escape_text(&u.target))
+}
+
+/// [`print_unit`] with the texts as they are to be shown: already escaped, perhaps marked (the
+/// QA findings' spans highlighted, see `check::mark`).
+pub(crate) fn print_unit_as(ctx: &mut Context, u: &Unit, source: &str, target: &str) -> Result<()> {
     let sentences = match (&u.source_range, &u.target_range) {
         (Some(s), Some(t)) => format!("  {} → {}", range_label(s), range_label(t)),
         _ => String::new(),
@@ -133,8 +139,7 @@ pub(crate) fn print_unit(ctx: &mut Context, u: &Unit) -> Result<()> {
         ctx.out.score(u.score),
         u.status
     );
-    ctx.out
-        .pair(&header, &escape_text(&u.source), &escape_text(&u.target))?;
+    ctx.out.pair(&header, source, target)?;
     if let Some(note) = &u.note {
         ctx.out.line(&format!("  note: {}", escape(note)))?;
     }

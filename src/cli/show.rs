@@ -3,7 +3,6 @@
 use super::Context;
 use super::output::escape;
 use crate::error::Result;
-use crate::store::Unit;
 
 /// Show one aligned pair of the memory, with what the QA checks found in it (see 'bitext
 /// check').
@@ -25,20 +24,17 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
     }
     // the QA checks' findings: what they are about marked in the texts, one line each
     let (findings, _) = crate::check::findings_of_unit(&memory, unit.id)?;
-    let marked = Unit {
-        source: super::check::mark(
-            &ctx.out,
-            &unit.source,
-            findings.iter().flat_map(|f| &f.source_spans),
-        ),
-        target: super::check::mark(
-            &ctx.out,
-            &unit.target,
-            findings.iter().flat_map(|f| &f.target_spans),
-        ),
-        ..unit.clone()
-    };
-    super::list::print_unit(ctx, &marked)?;
+    let source = super::check::mark(
+        &ctx.out,
+        &unit.source,
+        findings.iter().flat_map(|f| &f.source_spans),
+    );
+    let target = super::check::mark(
+        &ctx.out,
+        &unit.target,
+        findings.iter().flat_map(|f| &f.target_spans),
+    );
+    super::list::print_unit_as(ctx, &unit, &source, &target)?;
     for f in &findings {
         let line = super::check::finding_line(&ctx.out, f);
         ctx.out.line(&line)?;
