@@ -328,6 +328,10 @@ fn word_value(word: &str, before: Option<&str>) -> Option<WordValue> {
     if article && tens_or_one {
         return None;
     }
+    // الاثنين with the article is Monday (يوم الاثنين), as الأحد is Sunday
+    if article && bare == "اثنين" {
+        return None;
+    }
     if matches!(bare, "عشر" | "عشره") && before.is_some_and(|b| b.starts_with("ال")) {
         return None;
     }
@@ -705,6 +709,10 @@ mod tests {
         assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
         assert_eq!(values("الرجال الثلاثة"), ["3"]);
         assert_eq!(values("أربعة عشر شخصا وثلاث عشرة امرأة"), ["14", "13"]);
+        // الاثنين with the article is Monday; two without it is a number
+        assert_eq!(values("وصل الوفد يوم الاثنين"), Vec::<String>::new());
+        assert_eq!(values("وصل الوفد الإثنين الماضي"), Vec::<String>::new());
+        assert_eq!(values("قتل اثنين من الجنود"), ["2"]);
     }
 
     #[test]
