@@ -439,3 +439,39 @@ fn a_finding_is_marked_in_colour_on_a_colour_terminal_and_the_data_stays_escaped
         "{plain}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_failure_for_json_either() {
+    let tm = Tm::new();
+    // findings enough to fill more than the output's buffer: targets left in Arabic
+    let lines: Vec<String> = (0..300)
+        .map(|k| {
+            serde_json::json!({
+                "document": "left",
+                "position": k,
+                "source": format!("قال الرجل إن البيت رقم {k} كبير"),
+                "target": format!("قال الرجل إن البيت رقم {k} كبير"),
+            })
+            .to_string()
+        })
+        .collect();
+    let file = tm.dir.path().join("left.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    tm.bitext().arg("import").arg(&file).assert().success();
+    for args in [vec!["check", "--json"], vec!["check"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bitext"))
+            .arg("--db")
+            .arg(tm.db())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // the reader goes away before anything is written (`bitext check --json | head -0`)
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("broken pipe"), "{args:?}: {stderr}");
+    }
+}

@@ -38,7 +38,7 @@ pub struct Args {
     /// whitespace); repeatable
     #[arg(long, value_parser = parse_kind, value_name = "KIND")]
     kind: Vec<Kind>,
-    /// Only findings at least this serious
+    /// Only findings at least this serious (info, warning or error)
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     min_severity: Option<Severity>,
     /// Print a JSON array of findings: {"id", "document", "kind", "severity", "message",
@@ -46,7 +46,8 @@ pub struct Args {
     /// source and target)
     #[arg(long)]
     json: bool,
-    /// Exit with code 1 when a finding at this severity or above is printed (warning, error)
+    /// Exit with code 1 when a finding at this severity or above is printed (warning or
+    /// error; info fails on any finding)
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     fail_on: Option<Severity>,
 }

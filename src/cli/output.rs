@@ -75,14 +75,14 @@ impl Out {
     /// Writes a value as pretty JSON and a newline.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         serde_json::to_writer_pretty(&mut self.inner, value)
-            .map_err(|e| Error::Output(io::Error::other(e)))?;
+            .map_err(|e| Error::Output(io::Error::from(e)))?;
         self.line("")
     }
 
     /// Writes a value as one line of JSON.
     pub fn json_line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         serde_json::to_writer(&mut self.inner, value)
-            .map_err(|e| Error::Output(io::Error::other(e)))?;
+            .map_err(|e| Error::Output(io::Error::from(e)))?;
         self.line("")
     }
 
