@@ -160,7 +160,7 @@ fn findings_are_grouped_by_pair_with_what_they_are_about_in_brackets() {
         "{out}"
     );
     assert!(out.contains("error   untranslated: the target is written in the Arabic script"));
-    assert!(out.contains("warning omission: the target is much shorter than the source"));
+    assert!(out.contains("warning omission: the target is shorter than its source suggests"));
     // pairs without findings are not printed
     assert!(!out.contains("#5  "), "{out}");
 }

@@ -500,7 +500,7 @@ impl Evidence {
                     .filter(|l| !l.source.is_empty())
                     .map(|l| {
                         format!(
-                            "; {} of the source's {} known words have a translation in it",
+                            "; {} of the {} source words the word model knows have a translation in it",
                             l.source.iter().filter(|w| w.evidence > 0.0).count(),
                             l.source.len()
                         )
@@ -509,7 +509,7 @@ impl Evidence {
                 add(
                     Kind::Omission,
                     format!(
-                        "the target is much shorter than the source: {lt:.0} characters where the document's length model expects about {expected:.0} for {ls:.0} ({delta:.1} standard deviations){words}"
+                        "the target is shorter than its source suggests: {lt:.0} characters where the document's length model expects about {expected:.0} for a source of {ls:.0} ({delta:.1} standard deviations){words}"
                     ),
                     source,
                     target,
@@ -523,7 +523,7 @@ impl Evidence {
                 add(
                     Kind::Omission,
                     format!(
-                        "the source is much shorter than the target: {lt:.0} target characters where the document's length model expects about {expected:.0} for {ls:.0} (+{delta:.1} standard deviations)"
+                        "the target is much longer than its source suggests: {lt:.0} characters where the document's length model expects about {expected:.0} for a source of {ls:.0} (+{delta:.1} standard deviations)"
                     ),
                     vec![],
                     target,

@@ -476,7 +476,7 @@ fn a_short_pair_cut_to_half_its_length_is_an_omission_though_its_delta_is_weak()
     let f = found.iter().find(|f| f.kind == Kind::Omission).unwrap();
     assert!(
         f.message
-            .ends_with("3 of the source's 7 known words have a translation in it"),
+            .ends_with("3 of the 7 source words the word model knows have a translation in it"),
         "{}",
         f.message
     );

@@ -208,6 +208,9 @@ pub(crate) fn mark<'a>(
         .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
         .cloned()
         .collect();
+    // a span of a whole side is said by the finding's line; marking all of it helps nobody,
+    // and joined with the others it would hide them
+    spans.retain(|r| !(r.start == 0 && r.end == text.len()));
     spans.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in spans {
@@ -216,8 +219,6 @@ pub(crate) fn mark<'a>(
             _ => merged.push(r),
         }
     }
-    // a span of a whole side is said by the finding's line; marking all of it helps nobody
-    merged.retain(|r| !(r.start == 0 && r.end == text.len()));
     if out.color {
         let style = Style::new()
             .fg_color(Some(AnsiColor::Red.into()))
@@ -258,4 +259,30 @@ fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
 
 fn parse_severity(s: &str) -> std::result::Result<Severity, String> {
     s.parse().map_err(|e: Error| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::output::ColorChoice;
+
+    #[test]
+    fn a_span_of_a_whole_side_hides_no_other_span() {
+        let text = "Mohammed said 29 people\u{7} were killed.";
+        let whole = 0..text.len();
+        let number = 14..16;
+        let out = Out::stdout(ColorChoice::Never);
+        assert_eq!(
+            mark(&out, text, [&whole, &number]),
+            "Mohammed said [29] people\\u{7} were killed."
+        );
+        assert_eq!(
+            mark(&out, text, [&whole]),
+            "Mohammed said 29 people\\u{7} were killed."
+        );
+        let out = Out::stdout(ColorChoice::Always);
+        let coloured = mark(&out, text, [&number, &whole]);
+        assert!(coloured.contains("\u{1b}[31m29\u{1b}[0m"), "{coloured:?}");
+        assert!(coloured.contains("people\\u{7}"), "{coloured:?}");
+    }
 }
