@@ -536,20 +536,25 @@ impl Evidence {
                 Side::Source => pair.source,
                 Side::Target => pair.target,
             };
-            let quoted: Vec<String> = names
-                .iter()
-                .map(|r| format!("'{}'", &text[r.clone()]))
-                .collect();
+            // the words of one name (Baton Rouge) said and marked together
+            let names = join_adjacent(text, names);
+            let mut quoted: Vec<String> = Vec::new();
+            for r in &names {
+                let name = format!("'{}'", &text[r.clone()]);
+                if !quoted.contains(&name) {
+                    quoted.push(name);
+                }
+            }
             let (other, spans) = match side {
-                Side::Source => ("target", (names.clone(), vec![])),
-                Side::Target => ("source", (vec![], names.clone())),
+                Side::Source => ("target", (names, vec![])),
+                Side::Target => ("source", (vec![], names)),
             };
             add(
                 Kind::NameMismatch,
                 format!(
                     "{} {} no counterpart in the {other}",
                     quoted.join(", "),
-                    if names.len() == 1 { "has" } else { "have" }
+                    if quoted.len() == 1 { "has" } else { "have" }
                 ),
                 spans.0,
                 spans.1,
@@ -583,6 +588,20 @@ fn run_together(words: &[Word]) -> bool {
 /// Share of words the other side explains (evidence above 0); 0 for none.
 fn covered(words: &[WordScore]) -> f64 {
     words.iter().filter(|w| w.evidence > 0.0).count() as f64 / words.len().max(1) as f64
+}
+
+/// Spans (in order) with the ones only a space apart joined: the words of one name.
+pub(crate) fn join_adjacent(text: &str, spans: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in spans {
+        match out.last_mut() {
+            Some(last) if last.end <= r.start && text[last.end..r.start] == *" " => {
+                last.end = r.end;
+            }
+            _ => out.push(r.clone()),
+        }
+    }
+    out
 }
 
 /// A span of all of a text.

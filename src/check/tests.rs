@@ -689,3 +689,26 @@ fn a_capitalised_word_arabic_translates_is_its_own_counterpart() {
     // where the Arabic has no palace, the name has no counterpart
     assert!(judge("وصل الضيوف إلى المسرح اليوم"));
 }
+
+#[test]
+fn the_words_of_one_name_are_one_finding_span_and_a_name_is_said_once() {
+    let text = "They met in Baton Rouge and then in Baton Rouge again.";
+    let at = |w: &str, from: usize| {
+        let start = from + text[from..].find(w).unwrap();
+        start..start + w.len()
+    };
+    let spans = [
+        at("Baton", 0),
+        at("Rouge", 0),
+        at("Baton", 20),
+        at("Rouge", 20),
+    ];
+    let joined = super::evidence::join_adjacent(text, &spans);
+    assert_eq!(
+        joined.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(),
+        ["Baton Rouge", "Baton Rouge"]
+    );
+    // words with more than a space between them stay apart
+    let apart = super::evidence::join_adjacent(text, &[at("met", 0), at("Baton", 0)]);
+    assert_eq!(apart.len(), 2);
+}
