@@ -167,7 +167,7 @@ fn print_report(ctx: &mut Context, report: &Report, checked: usize) -> Result<()
             findings.iter().flat_map(|f| &f.target_spans),
         );
         super::list::print_unit_as(ctx, &unit.unit, &source, &target)?;
-        for f in findings {
+        for f in most_serious_first(findings) {
             counts[f.severity as usize] += 1;
             let line = finding_line(&ctx.out, f);
             ctx.out.line(&line)?;
@@ -239,6 +239,13 @@ pub(crate) fn mark<'a>(
     result
 }
 
+/// A pair's findings, the most serious first (as `list` names them), in their order otherwise.
+pub(crate) fn most_serious_first(findings: &[Finding]) -> Vec<&Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    sorted
+}
+
 /// `N findings: E errors, W warnings, I info`.
 pub(crate) fn count_line<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
     let mut counts = [0usize; 3];
@@ -265,6 +272,37 @@ fn parse_severity(s: &str) -> std::result::Result<Severity, String> {
 mod tests {
     use super::*;
     use crate::cli::output::ColorChoice;
+
+    #[test]
+    fn a_pairs_findings_are_printed_most_serious_first() {
+        let finding = |kind, severity| Finding {
+            unit: 1,
+            kind,
+            severity,
+            message: String::new(),
+            source_spans: vec![],
+            target_spans: vec![],
+        };
+        let findings = [
+            finding(Kind::Omission, Severity::Warning),
+            finding(Kind::LowScore, Severity::Info),
+            finding(Kind::Misaligned, Severity::Error),
+            finding(Kind::NameMismatch, Severity::Warning),
+        ];
+        let order: Vec<Kind> = most_serious_first(&findings)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(
+            order,
+            [
+                Kind::Misaligned,
+                Kind::Omission,
+                Kind::NameMismatch,
+                Kind::LowScore
+            ]
+        );
+    }
 
     #[test]
     fn a_span_of_a_whole_side_hides_no_other_span() {

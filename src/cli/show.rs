@@ -35,7 +35,7 @@ pub fn run(args: Args, ctx: &mut Context) -> Result<()> {
         findings.iter().flat_map(|f| &f.target_spans),
     );
     super::list::print_unit_as(ctx, &unit, &source, &target)?;
-    for f in &findings {
+    for f in super::check::most_serious_first(&findings) {
         let line = super::check::finding_line(&ctx.out, f);
         ctx.out.line(&line)?;
     }
