@@ -175,9 +175,10 @@ pub struct Evidence {
     pub lexical: Option<Lexical>,
     /// Numbers of each side without a counterpart on the other, and how many matched.
     pub numbers: (Vec<Number>, Vec<Number>, usize),
-    /// Names of the English side without a counterpart on the other, the side they are on, and
-    /// how many names matched.
-    pub names: (Vec<Range<usize>>, Side, usize),
+    /// Names of the English side without a counterpart on the other, the side they are on, how
+    /// many names matched, and the Arabic side's names no English word accounts for (only
+    /// looked for when a name has no counterpart: perhaps the one it replaced).
+    pub names: (Vec<Range<usize>>, Side, usize, Vec<Range<usize>>),
     /// Other units with the same normalised source (and another target), and with the same
     /// target (and another source).
     pub inconsistent: (Vec<i64>, Vec<i64>),
@@ -530,7 +531,7 @@ impl Evidence {
                 );
             }
         }
-        let (names, side, _) = &self.names;
+        let (names, side, _, unaccounted) = &self.names;
         if !names.is_empty() {
             let text = match side {
                 Side::Source => pair.source,
@@ -545,14 +546,39 @@ impl Evidence {
                     quoted.push(name);
                 }
             }
+            let arabic_text = match side {
+                Side::Source => pair.target,
+                Side::Target => pair.source,
+            };
+            let mut theirs: Vec<String> = Vec::new();
+            for r in unaccounted {
+                let name = format!("'{}'", &arabic_text[r.clone()]);
+                if !theirs.contains(&name) {
+                    theirs.push(name);
+                }
+            }
             let (other, spans) = match side {
-                Side::Source => ("target", (names, vec![])),
-                Side::Target => ("source", (vec![], names)),
+                Side::Source => ("target", (names, unaccounted.clone())),
+                Side::Target => ("source", (unaccounted.clone(), names)),
+            };
+            // the name the other side has instead, when one is left over
+            let instead = if theirs.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the {other} names {}, which the {} does not)",
+                    theirs.join(", "),
+                    if other == "source" {
+                        "target"
+                    } else {
+                        "source"
+                    }
+                )
             };
             add(
                 Kind::NameMismatch,
                 format!(
-                    "{} {} no counterpart in the {other}",
+                    "{} {} no counterpart in the {other}{instead}",
                     quoted.join(", "),
                     if quoted.len() == 1 { "has" } else { "have" }
                 ),
@@ -825,16 +851,16 @@ fn compare_names(
     words: &PairWords,
     models: &Models,
     lexical: Option<&Lexical>,
-) -> (Vec<Range<usize>>, Side, usize) {
+) -> (Vec<Range<usize>>, Side, usize, Vec<Range<usize>>) {
     let (english, arabic_words, side) = match (pair.source_lang, pair.target_lang) {
         (Lang::Ar, Lang::En) => (pair.target, &words.source, Side::Target),
         (Lang::En, Lang::Ar) => (pair.source, &words.target, Side::Source),
-        _ => return (Vec::new(), Side::Target, 0),
+        _ => return (Vec::new(), Side::Target, 0, Vec::new()),
     };
     // a headline in title case says nothing by its capitals
     let english_list = english_words(english);
     if headline_of(english, &english_list) {
-        return (Vec::new(), side, 0);
+        return (Vec::new(), side, 0, Vec::new());
     }
     let explained = lexical.map(|l| match side {
         Side::Target => &l.target,
@@ -1083,7 +1109,51 @@ fn compare_names(
             unmatched.push(w.span.clone());
         }
     }
-    (unmatched, side, matched)
+    let unaccounted = if unmatched.is_empty() {
+        Vec::new()
+    } else {
+        let a = arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+        unaccounted_names(english, a, models)
+    };
+    (unmatched, side, matched, unaccounted)
+}
+
+/// The Arabic words that name someone or something (the memory transliterates them from an
+/// English name elsewhere, or they are a country, people or religion) that no capitalised word
+/// of the English side accounts for and the word model does not translate here.
+fn unaccounted_names(english: &str, arabic: &ArabicNames, models: &Models) -> Vec<Range<usize>> {
+    let capitalised: Vec<&str> = english_words(english)
+        .iter()
+        .map(|w| &english[w.span.clone()])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    let skeletons: Vec<String> = capitalised
+        .iter()
+        .map(|w| names::english_skeleton(w))
+        .collect();
+    let mut out = Vec::new();
+    for (k, (stem, skeleton)) in arabic.stems.iter().enumerate() {
+        let word = arabic.words[k];
+        // a word the word model translates here has its counterpart
+        if arabic.explained[k] {
+            continue;
+        }
+        let transliterated_elsewhere = skeleton.len() >= 2 && models.arabic_name(stem) >= 2;
+        let proper = exonyms::names_a_country_people_or_religion(word);
+        if !(transliterated_elsewhere || proper) {
+            continue;
+        }
+        let accounted = skeletons
+            .iter()
+            .any(|e| e == skeleton || names::similarity(e, skeleton) > 0.0)
+            || capitalised
+                .iter()
+                .any(|c| exonyms::translated(c, std::slice::from_ref(&word)));
+        if !accounted {
+            out.push(arabic.spans[k].clone());
+        }
+    }
+    out
 }
 
 /// What a capitalised neighbour says of a word that may be a name.
@@ -1115,6 +1185,10 @@ pub(crate) struct ArabicNames<'w> {
     stems: Vec<(&'w str, String)>,
     /// Each Arabic word, normalised.
     words: Vec<&'w str>,
+    /// Where each Arabic word is in its text.
+    spans: Vec<Range<usize>>,
+    /// Whether the word model finds each Arabic word's translation on the other side.
+    explained: Vec<bool>,
 }
 
 impl<'w> ArabicNames<'w> {
@@ -1132,6 +1206,8 @@ impl<'w> ArabicNames<'w> {
             unknown: Vec::new(),
             stems: Vec::new(),
             words: Vec::new(),
+            spans: Vec::new(),
+            explained: Vec::new(),
             latin: words
                 .iter()
                 .filter(|w| w.norm.is_ascii())
@@ -1151,6 +1227,8 @@ impl<'w> ArabicNames<'w> {
             let bare = stem(&w.norm);
             out.stems.push((bare, names::arabic_skeleton(bare)));
             out.words.push(&w.norm);
+            out.spans.push(w.span.clone());
+            out.explained.push(explained);
             for skeleton in [
                 names::arabic_skeleton(&w.norm),
                 names::arabic_skeleton(stem(&w.norm)),

@@ -110,6 +110,13 @@ pub fn left_out(arabic: &[&str], english: &str) -> bool {
     })
 }
 
+/// True when an Arabic word (normalised) translates a country, people or religion of the list.
+pub fn names_a_country_people_or_religion(arabic: &str) -> bool {
+    LIST.entries
+        .iter()
+        .any(|e| e.proper && translates(e, arabic))
+}
+
 /// True when the list has the English word (lower case or not).
 pub fn listed(english: &str) -> bool {
     LIST.by_form.contains_key(english.to_lowercase().as_str())

@@ -712,3 +712,58 @@ fn the_words_of_one_name_are_one_finding_span_and_a_name_is_said_once() {
     let apart = super::evidence::join_adjacent(text, &[at("met", 0), at("Baton", 0)]);
     assert_eq!(apart.len(), 2);
 }
+
+#[test]
+fn a_wrong_name_finding_marks_the_name_the_other_side_has_instead() {
+    // as above: "Great" is a name the memory knows from document b; document f transliterates
+    // Miller (ميلر) twice; here Great stands where the Arabic names Miller
+    let mut all = filler();
+    for k in 0..2 {
+        all.push(in_document(
+            "b",
+            pair(
+                10 + k,
+                k,
+                "فاز نادي غريت يارموث",
+                "The club Great Yarmouth won.",
+            ),
+        ));
+    }
+    for (k, (arabic, english)) in [
+        ("غادر ميلر", "Then Miller left."),
+        ("نام ميلر", "Then Miller slept."),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        all.push(in_document(
+            "f",
+            pair(40 + k as i64, k as i64, arabic, english),
+        ));
+    }
+    all.push(in_document(
+        "b",
+        pair(20, 9, "كان البيت رائعا", "The house was great."),
+    ));
+    let arabic = "حل كيني ميلر محل المدرب";
+    let here = in_document(
+        "c",
+        pair(30, 1, arabic, "The coach was replaced by Kenny Great."),
+    );
+    all.push(here);
+    let models = Models::build(&all);
+    let finding = check_pair(&here, &models)
+        .into_iter()
+        .find(|f| f.kind == Kind::NameMismatch)
+        .expect("a name finding");
+    let marked: Vec<&str> = finding
+        .source_spans
+        .iter()
+        .map(|r| &arabic[r.clone()])
+        .collect();
+    assert_eq!(marked, ["ميلر"]);
+    assert_eq!(
+        finding.message,
+        "'Great' has no counterpart in the source (the source names 'ميلر', which the target does not)"
+    );
+}
