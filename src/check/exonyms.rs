@@ -163,6 +163,10 @@ mod tests {
         assert!(!in_arabic("Egypt", "انتصر"));
         assert!(!in_arabic("Health", "الصحيفة"));
         assert!(!in_arabic("Germany", "زار فرنسا"));
+        // ترك is the verb "left", not Turkey (تركيا, التركي)
+        assert!(!in_arabic("Turkey", "ترك المدينة"));
+        assert!(in_arabic("Turkey", "زار تركيا"));
+        assert!(in_arabic("Turkish", "الرئيس التركي"));
         assert!(!in_arabic("Tokayev", "توقاييف"));
         assert!(!listed("Tokayev"));
         assert!(listed("Greece"));
