@@ -475,3 +475,20 @@ fn a_reader_that_stops_early_is_no_failure_for_json_either() {
         assert!(!stderr.contains("broken pipe"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_bidi_override_in_a_text_cannot_reorder_the_other_column() {
+    let tm = Tm::new();
+    let six = tm.text(6, "target");
+    tm.set_target(6, &format!("\u{202E}{six}"));
+    for command in [
+        vec!["show", "6"],
+        vec!["list", "--document", "kazakhstan-2022"],
+    ] {
+        let out = tm.stdout(&command);
+        assert!(out.contains("\\u{202e}"), "{command:?}: {out}");
+        assert!(!out.contains('\u{202E}'), "{command:?}: {out}");
+    }
+    // stored as given
+    assert!(tm.text(6, "target").starts_with('\u{202E}'));
+}
