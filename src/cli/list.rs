@@ -201,7 +201,7 @@ pub(crate) fn one_line(text: &str) -> String {
             out.push(' ');
         }
         for c in word.chars() {
-            if c.is_control() || super::output::reorders(c) {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             } else {
                 out.push(c);

@@ -8,8 +8,8 @@
 //! characters (C0, DEL, C1) are shown as escapes such as `\n` or `\u{1b}`, so that a name
 //! with a newline cannot split a line and an escape sequence cannot drive the terminal. Bidi
 //! controls and every other character are printed as they are: they belong to Arabic text —
-//! except in the side-by-side view ([`Out::pair`]) and one-line lists, where an embedding,
-//! override or isolate left open would reorder the other column: there they are escaped too.
+//! except the overrides, which reverse what follows them: the side-by-side view ([`Out::pair`])
+//! escapes them, and one-line lists escape every embedding, override and isolate.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -170,14 +170,14 @@ impl Out {
 
     /// Two texts side by side, each wrapped to half the width, after a header line. The texts
     /// and the header come escaped ([`escape_text`], [`escape`]) and may hold colour.
-    /// The bidi embeddings, overrides and isolates of the texts are escaped too: on a line that
-    /// holds both columns, one left open would reorder the other column.
+    /// The bidi overrides of the texts are escaped too: one would reverse what follows it, the
+    /// other column included.
     pub fn pair(&mut self, header: &str, source: &str, target: &str) -> Result<()> {
         let header = self.paint(Style::new().bold(), header);
         self.line(&header)?;
         let column = (self.width.saturating_sub(5) / 2).max(10);
-        let left = wrap(&escape_reordering(source), column);
-        let right = wrap(&escape_reordering(target), column);
+        let left = wrap(&escape_overrides(source), column);
+        let right = wrap(&escape_overrides(target), column);
         let bar = self.paint(Style::new().dimmed(), "│");
         for k in 0..left.len().max(right.len()) {
             let l = left.get(k).map_or("", String::as_str);
@@ -236,21 +236,21 @@ fn escape_with(s: &str, whitespace_as_space: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// True for the bidi controls that reorder what follows them until closed: embeddings,
-/// overrides (U+202A–U+202E) and isolates (U+2066–U+2069). The marks (U+200E, U+200F, U+061C)
-/// change no order but their neighbours' and are kept.
-pub fn reorders(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// True for the bidi overrides (U+202D, U+202E): they reverse the order in which the
+/// characters after them are shown, so that a text reads otherwise than it is stored. The
+/// embeddings, isolates and marks only set a direction, and belong to Arabic text.
+pub fn overrides(c: char) -> bool {
+    matches!(c, '\u{202D}' | '\u{202E}')
 }
 
-/// `text` with the characters that [`reorders`] says would reorder a line written as escapes.
-fn escape_reordering(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(reorders) {
+/// `text` with its bidi overrides ([`overrides`]) written as escapes.
+fn escape_overrides(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(overrides) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if reorders(c) {
+        if overrides(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -319,10 +319,10 @@ mod tests {
         assert!(matches!(escape(arabic), Cow::Borrowed(_)));
         assert_eq!(escape_text("a\r\nb\tc\u{1}"), "a  b c\\u{1}");
         assert!(!one_line(name).contains(['\n', '\u{1b}']));
-        // beside another column, what would reorder it is escaped; the marks are kept
+        // beside another column, an override is escaped; embeddings, isolates, marks kept
         assert_eq!(
-            escape_reordering("\u{202E}abc\u{200F} \u{2067}x\u{2069}"),
-            "\\u{202e}abc\u{200F} \\u{2067}x\\u{2069}"
+            escape_overrides("\u{202E}abc\u{200F} \u{2067}x\u{2069}"),
+            "\\u{202e}abc\u{200F} \u{2067}x\u{2069}"
         );
     }
 
