@@ -422,11 +422,16 @@ fn short_pair(delta: f64, source: &[bool], target: &[bool]) -> Evidence {
     }
 }
 
-fn omission(e: &Evidence) -> bool {
+/// True when the evidence, of any one pair, supports a finding of this kind.
+fn supports(e: &Evidence, kind: Kind) -> bool {
     let p = pair(1, 1, "نص", "text");
     e.findings(&p, &Models::build(&[p]))
         .iter()
-        .any(|f| f.kind == Kind::Omission)
+        .any(|f| f.kind == kind)
+}
+
+fn omission(e: &Evidence) -> bool {
+    supports(e, Kind::Omission)
 }
 
 #[test]
@@ -558,10 +563,7 @@ fn scored_pair(evidences: &[f64]) -> Evidence {
 }
 
 fn misaligned(e: &Evidence) -> bool {
-    let p = pair(1, 1, "نص", "text");
-    e.findings(&p, &Models::build(&[p]))
-        .iter()
-        .any(|f| f.kind == Kind::Misaligned)
+    supports(e, Kind::Misaligned)
 }
 
 #[test]
@@ -589,28 +591,35 @@ fn a_pair_of_a_few_known_words_is_never_more_than_worth_a_look_as_misaligned() {
     assert_eq!(severity(scored_pair(&[-0.69; 5])), Some(Severity::Error));
 }
 
+/// A memory where document b capitalises "Great" (Great Yarmouth, transliterated غريت) in
+/// `times` pairs and writes "great" in lower case once: a word the word model knows.
+fn great_yarmouth(times: i64) -> Vec<Pair<'static>> {
+    let mut all = filler();
+    for k in 0..times {
+        all.push(in_document(
+            "b",
+            pair(
+                10 + k,
+                k,
+                "فاز نادي غريت يارموث",
+                "The club Great Yarmouth won.",
+            ),
+        ));
+    }
+    all.push(in_document(
+        "b",
+        pair(20, 9, "كان البيت رائعا", "The house was great."),
+    ));
+    all
+}
+
 #[test]
 fn a_name_the_memory_knows_from_elsewhere_without_counterpart_here_is_a_wrong_name() {
     // another document capitalises "Great" (Great Yarmouth) in `times` pairs and writes
     // "great" in lower case too, so the word model knows it; here it stands beside Kenny, in
     // place of the Miller the Arabic names
     let judge = |times: i64, arabic: &'static str| {
-        let mut all = filler();
-        for k in 0..times {
-            all.push(in_document(
-                "b",
-                pair(
-                    10 + k,
-                    k,
-                    "فاز نادي غريت يارموث",
-                    "The club Great Yarmouth won.",
-                ),
-            ));
-        }
-        all.push(in_document(
-            "b",
-            pair(20, 9, "كان البيت رائعا", "The house was great."),
-        ));
+        let mut all = great_yarmouth(times);
         let here = in_document(
             "c",
             pair(30, 1, arabic, "The coach was replaced by Kenny Great."),
@@ -717,18 +726,7 @@ fn the_words_of_one_name_are_one_finding_span_and_a_name_is_said_once() {
 fn a_wrong_name_finding_marks_the_name_the_other_side_has_instead() {
     // as above: "Great" is a name the memory knows from document b; document f transliterates
     // Miller (ميلر) twice; here Great stands where the Arabic names Miller
-    let mut all = filler();
-    for k in 0..2 {
-        all.push(in_document(
-            "b",
-            pair(
-                10 + k,
-                k,
-                "فاز نادي غريت يارموث",
-                "The club Great Yarmouth won.",
-            ),
-        ));
-    }
+    let mut all = great_yarmouth(2);
     for (k, (arabic, english)) in [
         ("غادر ميلر", "Then Miller left."),
         ("نام ميلر", "Then Miller slept."),
@@ -741,10 +739,6 @@ fn a_wrong_name_finding_marks_the_name_the_other_side_has_instead() {
             pair(40 + k as i64, k as i64, arabic, english),
         ));
     }
-    all.push(in_document(
-        "b",
-        pair(20, 9, "كان البيت رائعا", "The house was great."),
-    ));
     let arabic = "حل كيني ميلر محل المدرب";
     let here = in_document(
         "c",
