@@ -260,20 +260,26 @@ fn has_name_mismatch(p: &Pair, models: &Models) -> bool {
     kinds(p, models).contains(&Kind::NameMismatch)
 }
 
+/// A pair of document a where the Arabic transliterates Johnson (جونسون) and the English
+/// writes "police" in lower case.
+fn johnson_and_the_police() -> Pair<'static> {
+    in_document(
+        "a",
+        pair(
+            1,
+            1,
+            "ثم تحدث جونسون إلى الشرطة",
+            "Then Johnson spoke to the police.",
+        ),
+    )
+}
+
 #[test]
 fn a_word_of_a_name_translated_word_by_word_is_no_wrong_name() {
     // the memory writes "police" in lower case, capitalises "Metropolitan" in another
     // document, and transliterates Johnson (جونسون)
     let memory = [
-        in_document(
-            "a",
-            pair(
-                1,
-                1,
-                "ثم تحدث جونسون إلى الشرطة",
-                "Then Johnson spoke to the police.",
-            ),
-        ),
+        johnson_and_the_police(),
         in_document(
             "b",
             pair(2, 1, "التقى الفريق", "He met the Metropolitan team."),
@@ -517,15 +523,7 @@ fn a_short_name_that_ends_the_text_is_no_abbreviation() {
     // Kent is capitalised in another document; the Arabic here names Johnson (جونسون), whom
     // the memory transliterates, and no English word accounts for him
     let memory = [
-        in_document(
-            "a",
-            pair(
-                1,
-                1,
-                "ثم تحدث جونسون إلى الشرطة",
-                "Then Johnson spoke to the police.",
-            ),
-        ),
+        johnson_and_the_police(),
         in_document(
             "b",
             pair(2, 1, "ذهب إلى المدينة", "He went to Kent yesterday."),
