@@ -13,7 +13,7 @@ use crate::Lang;
 use crate::align::lexical::{Lexicon, english_stem};
 use crate::align::names;
 use crate::lang::is_arabic_letter;
-use crate::text::normalize::{Word, stem, word_spans};
+use crate::text::normalize::{Word, normalize, stem, word_spans};
 use crate::text::numbers::{Number, number_spans_of};
 
 use super::exonyms;
@@ -171,6 +171,10 @@ pub struct Evidence {
     /// `ln(expected / actual)` target length, divided as `δ` is for a headline (positive: the
     /// target is short).
     pub shortfall: Option<f64>,
+    /// Where the target stops as no finished sentence does and the source does not: the word
+    /// it ends on ([`unfinished`]), or the quotation mark it leaves open ([`open_quotation`])
+    /// where the source closes its quotations.
+    pub cut_off: Option<Range<usize>>,
     /// The word model's evidence (none without a model).
     pub lexical: Option<Lexical>,
     /// Numbers of each side without a counterpart on the other, and how many matched.
@@ -225,6 +229,15 @@ impl Evidence {
             e.shortfall = Some((e.lengths.2.max(1.0) / lt.max(1.0)).ln() / scale);
         }
         e.numbers = compare_numbers(pair, words);
+        // a text split there is no text cut: the source must end as a sentence may; and a
+        // quotation mark left open where the source has none to close is one of a quotation
+        // over several sentences
+        e.cut_off = unfinished(pair.target, pair.target_lang, &words.target)
+            .filter(|_| unfinished(pair.source, pair.source_lang, &words.source).is_none())
+            .or_else(|| {
+                let marks = quote_marks(pair.source);
+                open_quotation(pair.target).filter(|_| marks >= 2 && marks.is_multiple_of(2))
+            });
         if run_together(&words.source) {
             e.run_together = Some(Side::Source);
         } else if run_together(&words.target) {
@@ -308,7 +321,8 @@ impl Evidence {
     /// of the target's ([`ONE_SIDED_GAP`]).
     fn omitted(&self, delta: f64) -> bool {
         let Some(lexical) = self.lexical.as_ref().filter(|l| !l.source.is_empty()) else {
-            return delta < -OMISSION_DELTA && self.source_uncovered(delta);
+            return (delta < -OMISSION_DELTA && self.source_uncovered(delta))
+                || self.cut_short(delta);
         };
         let (source, target) = (covered(&lexical.source), covered(&lexical.target));
         let mut run = 0;
@@ -327,7 +341,13 @@ impl Evidence {
             && target - source >= ONE_SIDED_GAP;
         let scored = delta < -OMISSION_SCORE_DELTA
             && self.omission_score().is_some_and(|s| s > OMISSION_SCORE);
-        short || one_sided || scored
+        short || one_sided || scored || self.cut_short(delta)
+    }
+
+    /// True when a target shorter than its length model expects ([`OMISSION_SCORE_DELTA`])
+    /// also stops where a sentence cannot: it was cut off.
+    fn cut_short(&self, delta: f64) -> bool {
+        delta < -OMISSION_SCORE_DELTA && self.cut_off.is_some()
     }
 
     fn lexical_words(&self) -> usize {
@@ -489,11 +509,24 @@ impl Evidence {
         if let Some(delta) = self.length_delta {
             let (ls, lt, expected) = self.lengths;
             if self.omitted(delta) {
-                let (source, target) = self
+                let (source, mut target) = self
                     .lexical
                     .as_ref()
                     .map(|l| (unexplained_run(&l.source), vec![]))
                     .unwrap_or_default();
+                // where it stops, when it stops as no finished sentence does
+                let ends = match &self.cut_off {
+                    Some(at) if self.cut_short(delta) => {
+                        target.push(at.clone());
+                        let what = &pair.target[at.clone()];
+                        if what.chars().any(char::is_alphabetic) {
+                            format!("; it ends on '{what}', as no finished sentence does")
+                        } else {
+                            "; it leaves a quotation open that the source closes".to_string()
+                        }
+                    }
+                    _ => String::new(),
+                };
                 // what the word model saw, when it knows the source's words
                 let words = self
                     .lexical
@@ -510,7 +543,7 @@ impl Evidence {
                 add(
                     Kind::Omission,
                     format!(
-                        "the target is shorter than its source suggests: {lt:.0} characters where the document's length model expects about {expected:.0} for a source of {ls:.0} ({delta:.1} standard deviations){words}"
+                        "the target is shorter than its source suggests: {lt:.0} characters where the document's length model expects about {expected:.0} for a source of {ls:.0} ({delta:.1} standard deviations){words}{ends}"
                     ),
                     source,
                     target,
@@ -1294,6 +1327,76 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
                     .iter()
                     .any(|e| names::similarity(e, skeleton) > 0.0)
         })
+}
+
+/// English words no sentence ends on: articles, possessive determiners, coordinating
+/// conjunctions, and words that always lead to what follows (`of`, `than`, `into`).
+const UNENDING_EN: &[&str] = &[
+    "the", "a", "an", "its", "their", "our", "my", "your", "whose", "and", "or", "nor", "of",
+    "than", "because", "whether", "into", "onto", "upon", "via",
+];
+
+/// Arabic words (normalised) no sentence ends on: prepositions, conjunctions and relative
+/// pronouns that always lead to what follows.
+const UNENDING_AR: &[&str] = &[
+    "في",
+    "من",
+    "إلى",
+    "على",
+    "عن",
+    "مع",
+    "أو",
+    "ثم",
+    "أن",
+    "إن",
+    "لأن",
+    "التي",
+    "الذي",
+    "الذين",
+    "حيث",
+    "بين",
+    "لدى",
+];
+
+/// A double quotation mark: straight, curly or angled.
+fn quote_mark(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
+}
+
+/// How many double quotation marks a text has.
+fn quote_marks(text: &str) -> usize {
+    text.chars().filter(|&c| quote_mark(c)).count()
+}
+
+/// The last word of a text, when the text stops there as no finished sentence does: on a
+/// word no sentence ends on ([`UNENDING_EN`], [`UNENDING_AR`]), followed by nothing but a stop,
+/// a comma or an ellipsis (not a question or an exclamation).
+pub(crate) fn unfinished(text: &str, lang: Lang, words: &[Word]) -> Option<Range<usize>> {
+    let last = words.last()?;
+    let after = &text[last.span.end..];
+    if !after
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '.' | ',' | '\u{060C}' | '\u{2026}'))
+    {
+        return None;
+    }
+    let unending = match lang {
+        Lang::En => UNENDING_EN.contains(&last.norm.to_lowercase().as_str()),
+        Lang::Ar => UNENDING_AR.iter().any(|w| normalize(w) == last.norm),
+    };
+    unending.then(|| last.span.clone())
+}
+
+/// The last double quotation mark of a text that leaves a quotation open: an odd number of
+/// marks, the last not a closing curly or angled one (after which the text may well end as a
+/// sentence, the mark left open being another's).
+pub(crate) fn open_quotation(text: &str) -> Option<Range<usize>> {
+    let marks: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|&(_, c)| quote_mark(c))
+        .collect();
+    let &(i, c) = marks.last()?;
+    (marks.len() % 2 == 1 && !matches!(c, '\u{201D}' | '\u{00BB}')).then(|| i..i + c.len_utf8())
 }
 
 /// True when the word at `start` opens a quotation: capitalised for that reason (`"Long live

@@ -500,6 +500,111 @@ fn a_short_pair_cut_to_half_its_length_is_an_omission_though_its_delta_is_weak()
     )));
 }
 
+/// Where a text stops as no finished sentence does, as [`evidence::unfinished`] and
+/// [`evidence::open_quotation`] find it.
+fn cut_off_at(text: &str, lang: Lang) -> Option<&str> {
+    let words = crate::text::normalize::word_spans(text);
+    evidence::unfinished(text, lang, &words)
+        .or_else(|| evidence::open_quotation(text))
+        .map(|at| &text[at])
+}
+
+#[test]
+fn a_text_that_stops_where_no_sentence_does_was_cut_off() {
+    // an article, a conjunction, `of`: what follows is missing
+    assert_eq!(
+        cut_off_at("Nugroho said thousands of homes and.", Lang::En),
+        Some("and")
+    );
+    assert_eq!(cut_off_at("The album is more of a.", Lang::En), Some("a"));
+    assert_eq!(
+        cut_off_at("They were brought in to deal with the", Lang::En),
+        Some("the")
+    );
+    assert_eq!(cut_off_at("وقال إنه سيسافر إلى.", Lang::Ar), Some("إلى"));
+    assert_eq!(cut_off_at("وأكدت الشرطة أن", Lang::Ar), Some("أن"));
+    // a quotation left open
+    assert_eq!(
+        cut_off_at("He said: \"Credit to Ayr.", Lang::En),
+        Some("\"")
+    );
+    // sentences that may end so: a stranded preposition, a pronoun, a question, a quotation
+    // closed by a curly mark (the one left open is another sentence's)
+    for text in [
+        "It is what they came for.",
+        "Nobody knew where the money came from.",
+        "He said he had never met her.",
+        "Was it an or a?",
+        "It was, he said, the end.\u{201D}",
+        "\"Yes,\" he said, \"and no.\"",
+    ] {
+        assert_eq!(cut_off_at(text, Lang::En), None, "{text}");
+    }
+    assert_eq!(cut_off_at("هذا ما يؤمن به.", Lang::Ar), None);
+}
+
+#[test]
+fn a_target_cut_off_and_short_is_an_omission() {
+    let (y, n) = (true, false);
+    let p = pair(1, 1, "نص", "Officers have appealed for the.");
+    let the = 27..30;
+    assert_eq!(&p.target[the.clone()], "the");
+    // every word of it translated and barely short: nothing but where it stops says it was cut
+    let cut = Evidence {
+        cut_off: Some(the.clone()),
+        ..short_pair(-0.8, &[y, y, n, y], &[y, y, y])
+    };
+    let found = cut.findings(&p, &Models::build(&[p]));
+    let f = found.iter().find(|f| f.kind == Kind::Omission).unwrap();
+    assert!(
+        f.message
+            .ends_with("it ends on 'the', as no finished sentence does"),
+        "{}",
+        f.message
+    );
+    assert!(f.target_spans.contains(&the));
+    // the same without the cut, or at the length the model expects: no omission
+    assert!(!omission(&short_pair(-0.8, &[y, y, n, y], &[y, y, y])));
+    assert!(!omission(&Evidence {
+        cut_off: Some(the),
+        ..short_pair(-0.2, &[y, y, n, y], &[y, y, y])
+    }));
+}
+
+#[test]
+fn a_target_is_cut_off_only_where_its_source_is_not() {
+    let models = Models::build(&[]);
+    let cut = |source, target| {
+        let p = pair(1, 1, source, target);
+        Evidence::gather(&p, &models).cut_off.is_some()
+    };
+    // the source closes the quotation the target leaves open
+    assert!(cut(
+        "قال كريستي: \"الفضل لآير، لقد استغلوا الفرص أفضل منا\".",
+        "Christie said: \"Credit to Ayr."
+    ));
+    // a quotation over several sentences: the source has no mark to close it either
+    assert!(!cut(
+        "وأضاف أنه يقاتل من أجل المرشحين العظماء.",
+        "I'm fighting for great candidates,\" he said."
+    ));
+    // the target stops on a word that leads on: cut where its source is whole, split where
+    // its source stops so too
+    assert!(cut(
+        "وقال المتحدث إن الشرطة ستواصل.",
+        "The spokesman said that the."
+    ));
+    assert!(!cut(
+        "وقال المتحدث إن الشرطة ستواصل في",
+        "The spokesman said that the."
+    ));
+    // a source that leaves a quotation open still ends as a sentence may
+    assert!(cut(
+        "إن الألبوم هو انعكاس لما بداخلنا.\"",
+        "The album is more of a."
+    ));
+}
+
 #[test]
 fn a_terse_or_dense_rendering_is_no_omission() {
     let (y, n) = (true, false);
