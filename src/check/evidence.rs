@@ -174,7 +174,7 @@ pub struct Evidence {
     /// Where the target stops as no finished sentence does and the source does not: the word
     /// it ends on ([`unfinished`]), or the quotation mark it leaves open ([`open_quotation`])
     /// where the source closes its quotations.
-    pub cut_off: Option<Range<usize>>,
+    pub cut_off: Option<CutOff>,
     /// The word model's evidence (none without a model).
     pub lexical: Option<Lexical>,
     /// Numbers of each side without a counterpart on the other, and how many matched.
@@ -229,15 +229,7 @@ impl Evidence {
             e.shortfall = Some((e.lengths.2.max(1.0) / lt.max(1.0)).ln() / scale);
         }
         e.numbers = compare_numbers(pair, words);
-        // a text split there is no text cut: the source must end as a sentence may; and a
-        // quotation mark left open where the source has none to close is one of a quotation
-        // over several sentences
-        e.cut_off = unfinished(pair.target, pair.target_lang, &words.target)
-            .filter(|_| unfinished(pair.source, pair.source_lang, &words.source).is_none())
-            .or_else(|| {
-                let marks = quote_marks(pair.source);
-                open_quotation(pair.target).filter(|_| marks >= 2 && marks.is_multiple_of(2))
-            });
+        e.cut_off = CutOff::of(pair, words);
         if run_together(&words.source) {
             e.run_together = Some(Side::Source);
         } else if run_together(&words.target) {
@@ -516,14 +508,9 @@ impl Evidence {
                     .unwrap_or_default();
                 // where it stops, when it stops as no finished sentence does
                 let ends = match &self.cut_off {
-                    Some(at) if self.cut_short(delta) => {
-                        target.push(at.clone());
-                        let what = &pair.target[at.clone()];
-                        if what.chars().any(char::is_alphabetic) {
-                            format!("; it ends on '{what}', as no finished sentence does")
-                        } else {
-                            "; it leaves a quotation open that the source closes".to_string()
-                        }
+                    Some(cut) if self.cut_short(delta) => {
+                        target.push(cut.span().clone());
+                        cut.describe(pair.target)
                     }
                     _ => String::new(),
                 };
@@ -1358,8 +1345,68 @@ const UNENDING_AR: &[&str] = &[
     "لدى",
 ];
 
+/// How a target stops as no finished sentence does, where its source does not.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CutOff {
+    /// On a word that leads on to what follows ([`unfinished`]).
+    Word(Range<usize>),
+    /// Leaving a quotation open ([`open_quotation`]) where the source closes its quotations.
+    Quotation(Range<usize>),
+    /// With a stop where the source asks a question (the final `.` of the target).
+    Question(Range<usize>),
+}
+
+impl CutOff {
+    /// How the target of `pair` stops, if it stops as no finished sentence does where its
+    /// source does not: a text split there is no text cut, so the source must end as a
+    /// sentence may; and a quotation mark left open where the source has none to close is
+    /// one of a quotation over several sentences.
+    pub fn of(pair: &Pair, words: &PairWords) -> Option<CutOff> {
+        if let Some(at) = unfinished(pair.target, pair.target_lang, &words.target)
+            && unfinished(pair.source, pair.source_lang, &words.source).is_none()
+        {
+            return Some(CutOff::Word(at));
+        }
+        let marks = quote_marks(pair.source);
+        if let Some(at) = open_quotation(pair.target)
+            && marks >= 2
+            && marks.is_multiple_of(2)
+        {
+            return Some(CutOff::Quotation(at));
+        }
+        let last = |text: &str| {
+            text.trim_end_matches(|c: char| c.is_whitespace() || quote_mark(c) || c == '\'')
+                .char_indices()
+                .next_back()
+        };
+        match (last(pair.source), last(pair.target)) {
+            (Some((_, '?' | '\u{061F}')), Some((i, '.'))) => Some(CutOff::Question(i..i + 1)),
+            _ => None,
+        }
+    }
+
+    /// Where the target stops.
+    pub fn span(&self) -> &Range<usize> {
+        match self {
+            CutOff::Word(at) | CutOff::Quotation(at) | CutOff::Question(at) => at,
+        }
+    }
+
+    /// How it stops, as a clause of a message about `target`.
+    fn describe(&self, target: &str) -> String {
+        match self {
+            CutOff::Word(at) => format!(
+                "; it ends on '{}', as no finished sentence does",
+                &target[at.clone()]
+            ),
+            CutOff::Quotation(_) => "; it leaves a quotation open that the source closes".into(),
+            CutOff::Question(_) => "; it ends with a stop where the source asks a question".into(),
+        }
+    }
+}
+
 /// A double quotation mark: straight, curly or angled.
-fn quote_mark(c: char) -> bool {
+pub(crate) fn quote_mark(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }
 

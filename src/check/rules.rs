@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::evidence::PairWords;
+use super::evidence::{PairWords, quote_mark};
 use super::{Finding, Kind, Pair};
 use crate::text::normalize::Word;
 
@@ -106,7 +106,7 @@ fn brackets(source: &str, target: &str) -> Option<(String, Vec<Range<usize>>, Ve
 /// Double quotation marks of a text: straight, curly and guillemets.
 fn quote_marks(text: &str) -> Vec<Range<usize>> {
     text.char_indices()
-        .filter(|&(_, c)| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}'))
+        .filter(|&(_, c)| quote_mark(c))
         .map(|(i, c)| i..i + c.len_utf8())
         .collect()
 }

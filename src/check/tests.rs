@@ -551,7 +551,7 @@ fn a_target_cut_off_and_short_is_an_omission() {
     assert_eq!(&p.target[the.clone()], "the");
     // every word of it translated and barely short: nothing but where it stops says it was cut
     let cut = Evidence {
-        cut_off: Some(the.clone()),
+        cut_off: Some(evidence::CutOff::Word(the.clone())),
         ..short_pair(-0.8, &[y, y, n, y], &[y, y, y])
     };
     let found = cut.findings(&p, &Models::build(&[p]));
@@ -566,7 +566,7 @@ fn a_target_cut_off_and_short_is_an_omission() {
     // the same without the cut, or at the length the model expects: no omission
     assert!(!omission(&short_pair(-0.8, &[y, y, n, y], &[y, y, y])));
     assert!(!omission(&Evidence {
-        cut_off: Some(the),
+        cut_off: Some(evidence::CutOff::Word(the)),
         ..short_pair(-0.2, &[y, y, n, y], &[y, y, y])
     }));
 }
@@ -603,6 +603,32 @@ fn a_target_is_cut_off_only_where_its_source_is_not() {
         "إن الألبوم هو انعكاس لما بداخلنا.\"",
         "The album is more of a."
     ));
+    // a question that ends with a stop, where the source asks it
+    let how = |source, target| {
+        let p = pair(1, 1, source, target);
+        Evidence::gather(&p, &models).cut_off
+    };
+    assert_eq!(
+        how(
+            "لماذا تنازل الرئيس ترامب كثيرًا؟",
+            "Why has President Trump."
+        ),
+        Some(evidence::CutOff::Question(23..24))
+    );
+    assert_eq!(
+        how(
+            "\"هل تعتقدون أنه يقول الحقيقة للناس؟\"",
+            "\"Do you think he's telling the truth to the country?\""
+        ),
+        None
+    );
+    assert_eq!(
+        how(
+            "وتساءل عما إذا كان ترامب قد تنازل كثيرًا.",
+            "He asked why Trump gave up so much."
+        ),
+        None
+    );
 }
 
 #[test]
