@@ -1317,14 +1317,18 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
 }
 
 /// English words no sentence ends on: articles, possessive determiners, coordinating
-/// conjunctions, and words that always lead to what follows (`of`, `than`, `into`).
+/// conjunctions, and words that always lead to what follows (`of`, `than`, `into`); and the
+/// words that end a sentence only when it leaves out what they lead to, rare in written prose
+/// (`to`, `when`, `if`). Prepositions a relative clause strands (`where it came from`, `the
+/// people he worked with`) are left out.
 const UNENDING_EN: &[&str] = &[
     "the", "a", "an", "its", "their", "our", "my", "your", "whose", "and", "or", "nor", "of",
-    "than", "because", "whether", "into", "onto", "upon", "via",
+    "than", "because", "whether", "into", "onto", "upon", "via", "to", "when", "if", "whereas",
+    "unless", "such", "very", "being",
 ];
 
-/// Arabic words (normalised) no sentence ends on: prepositions, conjunctions and relative
-/// pronouns that always lead to what follows.
+/// Arabic words no sentence ends on, alone or after the conjunction و or ف: prepositions,
+/// conjunctions and relative pronouns that always lead to what follows.
 const UNENDING_AR: &[&str] = &[
     "في",
     "من",
@@ -1337,12 +1341,18 @@ const UNENDING_AR: &[&str] = &[
     "أن",
     "إن",
     "لأن",
+    "بأن",
     "التي",
     "الذي",
     "الذين",
     "حيث",
     "بين",
     "لدى",
+    "عندما",
+    "إذا",
+    "لكن",
+    "كي",
+    "لكي",
 ];
 
 /// How a target stops as no finished sentence does, where its source does not.
@@ -1429,7 +1439,17 @@ pub(crate) fn unfinished(text: &str, lang: Lang, words: &[Word]) -> Option<Range
     }
     let unending = match lang {
         Lang::En => UNENDING_EN.contains(&last.norm.to_lowercase().as_str()),
-        Lang::Ar => UNENDING_AR.iter().any(|w| normalize(w) == last.norm),
+        Lang::Ar => {
+            let bare = last
+                .norm
+                .strip_prefix(['و', 'ف'])
+                .filter(|rest| rest.chars().count() >= 2)
+                .unwrap_or(&last.norm);
+            UNENDING_AR
+                .iter()
+                .map(|w| normalize(w))
+                .any(|w| w == last.norm || w == bare)
+        }
     };
     unending.then(|| last.span.clone())
 }

@@ -523,6 +523,11 @@ fn a_text_that_stops_where_no_sentence_does_was_cut_off() {
     );
     assert_eq!(cut_off_at("وقال إنه سيسافر إلى.", Lang::Ar), Some("إلى"));
     assert_eq!(cut_off_at("وأكدت الشرطة أن", Lang::Ar), Some("أن"));
+    assert_eq!(cut_off_at("وقال إنه سيعود وفي.", Lang::Ar), Some("وفي"));
+    assert_eq!(
+        cut_off_at("Erdogan then headed for Cologne to.", Lang::En),
+        Some("to")
+    );
     // a quotation left open
     assert_eq!(
         cut_off_at("He said: \"Credit to Ayr.", Lang::En),
@@ -533,6 +538,7 @@ fn a_text_that_stops_where_no_sentence_does_was_cut_off() {
     for text in [
         "It is what they came for.",
         "Nobody knew where the money came from.",
+        "These are the people he worked with.",
         "He said he had never met her.",
         "Was it an or a?",
         "It was, he said, the end.\u{201D}",
@@ -541,6 +547,9 @@ fn a_text_that_stops_where_no_sentence_does_was_cut_off() {
         assert_eq!(cut_off_at(text, Lang::En), None, "{text}");
     }
     assert_eq!(cut_off_at("هذا ما يؤمن به.", Lang::Ar), None);
+    // a word that begins with و is not the conjunction before a listed word
+    assert_eq!(cut_off_at("وصلت الطائرة إلى وفد.", Lang::Ar), None);
+    assert_eq!(cut_off_at("وصل الوفد إلى الوطن.", Lang::Ar), None);
 }
 
 #[test]
