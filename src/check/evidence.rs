@@ -1355,6 +1355,10 @@ const UNENDING_AR: &[&str] = &[
     "لكي",
 ];
 
+/// [`UNENDING_AR`] as words are normalised (`إلى` is `الي`).
+static UNENDING_AR_NORMALISED: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| UNENDING_AR.iter().map(|w| normalize(w)).collect());
+
 /// How a target stops as no finished sentence does, where its source does not.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CutOff {
@@ -1438,17 +1442,16 @@ pub(crate) fn unfinished(text: &str, lang: Lang, words: &[Word]) -> Option<Range
         return None;
     }
     let unending = match lang {
-        Lang::En => UNENDING_EN.contains(&last.norm.to_lowercase().as_str()),
+        Lang::En => UNENDING_EN.contains(&last.norm.as_str()),
         Lang::Ar => {
             let bare = last
                 .norm
                 .strip_prefix(['و', 'ف'])
                 .filter(|rest| rest.chars().count() >= 2)
                 .unwrap_or(&last.norm);
-            UNENDING_AR
+            UNENDING_AR_NORMALISED
                 .iter()
-                .map(|w| normalize(w))
-                .any(|w| w == last.norm || w == bare)
+                .any(|w| *w == last.norm || w == bare)
         }
     };
     unending.then(|| last.span.clone())
