@@ -757,7 +757,29 @@ fn compare_numbers(pair: &Pair, words: &PairWords) -> (Vec<Number>, Vec<Number>,
             true
         }
     });
+    // Arabic says "two" with the dual (عامين, two years; مباراتين, two matches): an English
+    // `two` in words has its counterpart in a noun of the dual's ending
+    let (english, arabic) = match (pair.source_lang, pair.target_lang) {
+        (Lang::Ar, Lang::En) => (&mut t, &words.source),
+        (Lang::En, Lang::Ar) => (&mut s, &words.target),
+        _ => return (s, t, matched),
+    };
+    if let Some(k) = english
+        .iter()
+        .position(|n| n.in_words && !n.loose && n.value == "2")
+        && arabic.iter().any(|w| dual_ending(&w.norm))
+    {
+        english.remove(k);
+        matched += 1;
+    }
     (s, t, matched)
+}
+
+/// True when an Arabic word (normalised) ends as a noun in the dual does (`-ان`, `-ين`, and
+/// the feminine `-تان`, `-تين`) and is long enough to be one (a stem of three letters or more).
+fn dual_ending(word: &str) -> bool {
+    let bare = stem(word);
+    (bare.ends_with("ان") || bare.ends_with("ين")) && bare.chars().count() >= 5
 }
 
 /// The numbers differ when a number written in digits has no counterpart, or both sides have
@@ -1317,14 +1339,14 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
 }
 
 /// English words no sentence ends on: articles, possessive determiners, coordinating
-/// conjunctions, and words that always lead to what follows (`of`, `than`, `into`); and the
+/// conjunctions, and words that always lead to what follows (`than`, `into`); and the
 /// words that end a sentence only when it leaves out what they lead to, rare in written prose
 /// (`to`, `when`, `if`). Prepositions a relative clause strands (`where it came from`, `the
-/// people he worked with`) are left out.
+/// people he worked with`, `a hole they never climbed out of`) are left out.
 const UNENDING_EN: &[&str] = &[
-    "the", "a", "an", "its", "their", "our", "my", "your", "whose", "and", "or", "nor", "of",
-    "than", "because", "whether", "into", "onto", "upon", "via", "to", "when", "if", "whereas",
-    "unless", "such", "very", "being",
+    "the", "a", "an", "its", "their", "our", "my", "your", "whose", "and", "or", "nor", "than",
+    "because", "whether", "into", "onto", "upon", "via", "to", "when", "if", "whereas", "unless",
+    "such", "very", "being",
 ];
 
 /// Arabic words no sentence ends on, alone or after the conjunction و or ف: prepositions,
@@ -1442,7 +1464,11 @@ pub(crate) fn unfinished(text: &str, lang: Lang, words: &[Word]) -> Option<Range
         return None;
     }
     let unending = match lang {
-        Lang::En => UNENDING_EN.contains(&last.norm.as_str()),
+        // in lower case: `an A` ends on a letter (a grade, Plan A), not an article
+        Lang::En => {
+            UNENDING_EN.contains(&last.norm.as_str())
+                && !text[last.span.clone()].starts_with(char::is_uppercase)
+        }
         Lang::Ar => {
             let bare = last
                 .norm

@@ -105,6 +105,22 @@ pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
             k += 1;
             continue;
         }
+        // eleven and twelve: أحد عشر, إحدى عشرة, اثنا عشر, اثنتي عشرة (their first word is
+        // no number alone: أحد is also "someone", and the construct form of two is not listed)
+        if let Some(m) = words.get(k + 1)
+            && matches!(m.norm.as_str(), "عشر" | "عشره")
+            && let Some(v) = eleven_or_twelve(stem(&w.norm))
+        {
+            out.push(Number {
+                value: v.to_string(),
+                span: w.span.start..m.span.end,
+                in_words: true,
+                loose: false,
+                century: false,
+            });
+            k += 2;
+            continue;
+        }
         let Some(value) = word_value(&w.norm, k.checked_sub(1).map(|p| words[p].norm.as_str()))
         else {
             k += 1;
@@ -143,7 +159,45 @@ pub fn number_spans_of(text: &str, words: &[Word]) -> Vec<Number> {
     }
     out.extend(digits.into_iter().map(|n| read_around(text, words, n)));
     out.sort_by_key(|n| n.span.start);
+    complete_year_ranges(text, &mut out);
     out
+}
+
+/// The second year of a range written short (`1950-53`, `2018–19`) in full: two digits after
+/// a year and a dash, later than it in its century.
+fn complete_year_ranges(text: &str, numbers: &mut [Number]) {
+    for k in 1..numbers.len() {
+        let (before, after) = numbers.split_at_mut(k);
+        let (first, second) = (&before[k - 1], &mut after[0]);
+        let plain =
+            |n: &Number| !n.in_words && !n.loose && n.value.bytes().all(|b| b.is_ascii_digit());
+        if !plain(first) || !plain(second) || first.value.len() != 4 || second.value.len() != 2 {
+            continue;
+        }
+        let Ok(year) = first.value.parse::<u32>() else {
+            continue;
+        };
+        let Ok(short) = second.value.parse::<u32>() else {
+            continue;
+        };
+        let full = year / 100 * 100 + short;
+        let dash = matches!(
+            &text[first.span.end..second.span.start],
+            "-" | "\u{2013}" | "\u{2014}" | "/"
+        );
+        if dash && (1000..2100).contains(&year) && full > year {
+            second.value = full.to_string();
+        }
+    }
+}
+
+/// The first word of eleven or twelve (normalised, without clitics), before `عشر`/`عشرة`.
+fn eleven_or_twelve(word: &str) -> Option<u64> {
+    match word {
+        "احد" | "احدي" => Some(11),
+        "اثنا" | "اثني" | "اثنتا" | "اثنتي" => Some(12),
+        _ => None,
+    }
 }
 
 /// What the text around a number in digits says about it: a multiplier glued to it
@@ -382,10 +436,12 @@ const ENGLISH_ORDINALS: &[(&str, u64)] = &[
 const ARABIC_ORDINALS: &[(&str, u64)] = &[
     ("اول", 1),
     ("اولي", 1),
+    ("اولا", 1),
     ("حادي", 1),
     ("حاديه", 1),
     ("ثاني", 2),
     ("ثانيه", 2),
+    ("ثانيا", 2),
     ("ثالث", 3),
     ("ثالثه", 3),
     ("رابع", 4),
@@ -672,6 +728,16 @@ mod tests {
     }
 
     #[test]
+    fn a_year_range_written_short_ends_in_the_same_century() {
+        assert_eq!(values("the 1950-53 Korean War"), ["1950", "1953"]);
+        assert_eq!(values("the 2018\u{2013}19 season"), ["2018", "2019"]);
+        assert_eq!(values("من 1950 وحتى 1953"), ["1950", "1953"]);
+        // not a range: an earlier number, or a score after a year
+        assert_eq!(values("in 1999-12"), ["1999", "12"]);
+        assert_eq!(values("a 2-1 win"), ["2", "1"]);
+    }
+
+    #[test]
     fn multiplier_words_are_applied() {
         assert_eq!(numbers("\"200 ألف من رجال العصابات\""), ["200000"]);
         assert_eq!(numbers("\"200,000 bandits\""), ["200000"]);
@@ -709,6 +775,12 @@ mod tests {
         assert_eq!(values("50 في المئة و20 بالمائة"), ["50", "20"]);
         assert_eq!(values("الرجال الثلاثة"), ["3"]);
         assert_eq!(values("أربعة عشر شخصا وثلاث عشرة امرأة"), ["14", "13"]);
+        assert_eq!(
+            values("لديه اثنتا عشرة نقطة وأحد عشر لاعبا واثني عشر شهرا"),
+            ["12", "11", "12"]
+        );
+        // أحد alone is "someone", and عشرة alone is ten
+        assert_eq!(values("قال أحد اللاعبين إن عشرة غابوا"), ["10"]);
         // الاثنين with the article is Monday; two without it is a number
         assert_eq!(values("وصل الوفد يوم الاثنين"), Vec::<String>::new());
         assert_eq!(values("وصل الوفد الإثنين الماضي"), Vec::<String>::new());
