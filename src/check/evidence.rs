@@ -1221,8 +1221,12 @@ pub(crate) struct ArabicNames<'w> {
     /// Loose skeletons of the words the word model has never seen (rare words: names most
     /// often).
     unknown: Vec<String>,
-    /// Words in Latin letters.
+    /// Words in Latin letters (or runs of them inside a word).
     latin: Vec<&'w str>,
+    /// The skeletons of Arabic words too long to be one word ([`RUN_TOGETHER_WORD`] letters or
+    /// more): words whose space was lost (`العمالالبريطانيجيريمي`), in which a name is looked
+    /// for inside.
+    run_together: Vec<String>,
     /// Each Arabic word without clitics, with its skeleton.
     stems: Vec<(&'w str, String)>,
     /// Each Arabic word, normalised.
@@ -1250,11 +1254,17 @@ impl<'w> ArabicNames<'w> {
             words: Vec::new(),
             spans: Vec::new(),
             explained: Vec::new(),
+            // a Latin name may be glued to an Arabic word (`كأسBetfred`): its run of Latin
+            // letters
             latin: words
                 .iter()
-                .filter(|w| w.norm.is_ascii())
-                .map(|w| w.norm.as_str())
+                .flat_map(|w| {
+                    w.norm
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .filter(|run| run.bytes().filter(u8::is_ascii_alphabetic).count() >= 2)
+                })
                 .collect(),
+            run_together: Vec::new(),
         };
         for w in words
             .iter()
@@ -1267,6 +1277,9 @@ impl<'w> ArabicNames<'w> {
             // without a word model nothing is known, so nothing is rare
             let unknown = scores.is_some_and(|ws| !ws.iter().any(|s| s.span.start == w.span.start));
             let bare = stem(&w.norm);
+            if w.norm.chars().filter(|&c| is_arabic_letter(c)).count() >= RUN_TOGETHER_WORD {
+                out.run_together.push(names::arabic_skeleton(&w.norm));
+            }
             out.stems.push((bare, names::arabic_skeleton(bare)));
             out.words.push(&w.norm);
             out.spans.push(w.span.clone());
@@ -1287,6 +1300,27 @@ impl<'w> ArabicNames<'w> {
                 if skeleton.len() >= 2 {
                     out.short.push(skeleton);
                 }
+            }
+        }
+        // a name of one English word Arabic writes as two (Whitehall, وايت هول): two
+        // neighbouring words the word model does not translate, read as one
+        let pairs: Vec<String> = (1..out.stems.len())
+            .filter(|&k| !out.explained[k - 1] && !out.explained[k])
+            .map(|k| {
+                let mut joined = out.stems[k - 1].1.clone();
+                for c in names::arabic_skeleton(out.words[k]).chars() {
+                    if !joined.ends_with(c) {
+                        joined.push(c);
+                    }
+                }
+                joined
+            })
+            .collect();
+        for joined in pairs {
+            if joined.len() >= names::MIN_LEN {
+                out.skeletons.push(joined);
+            } else if joined.len() >= 2 {
+                out.short.push(joined);
             }
         }
         out
@@ -1312,10 +1346,11 @@ pub(crate) fn transliterated(word: &str, arabic: &ArabicNames) -> bool {
     arabic.latin.iter().any(|l| *l == lower)
         || adjective_of(word, &arabic.short)
         || (skeleton.len() >= names::MIN_LEN
-            && arabic
+            && (arabic
                 .skeletons
                 .iter()
-                .any(|s| names::similarity(s, &skeleton) > 0.0))
+                .any(|s| names::similarity(s, &skeleton) > 0.0)
+                || arabic.run_together.iter().any(|s| s.contains(&skeleton))))
 }
 
 /// True when the Arabic side has a word the memory elsewhere transliterates from an English
@@ -1337,6 +1372,10 @@ fn leftover_name(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
                     .any(|e| names::similarity(e, skeleton) > 0.0)
         })
 }
+
+/// Arabic letters from which a word is taken for words run together (a space lost): Arabic
+/// words, clitics and all, are seldom this long (`وباستراتيجياتهم` has 15).
+const RUN_TOGETHER_WORD: usize = 16;
 
 /// English words no sentence ends on: articles, possessive determiners, coordinating
 /// conjunctions, and words that always lead to what follows (`than`, `into`); and the

@@ -155,6 +155,9 @@ mod tests {
         assert!(in_arabic("Palace", "بالقصر"));
         assert!(in_arabic("Americans", "الأمريكيين"));
         assert!(in_arabic("Austrian", "الرئيس النمساوي"));
+        assert!(in_arabic("States", "الولايات المتحدة"));
+        assert!(in_arabic("United", "الولايات المتحدة"));
+        assert!(in_arabic("House", "مجلس النواب"));
     }
 
     #[test]

@@ -924,3 +924,22 @@ fn a_wrong_name_finding_marks_the_name_the_other_side_has_instead() {
         "'Great' has no counterpart in the source (the source names 'ميلر', which the target does not)"
     );
 }
+
+#[test]
+fn a_name_is_found_glued_to_an_arabic_word_or_in_words_run_together() {
+    let found = |name: &str, arabic: &str| {
+        let words = crate::text::normalize::word_spans(arabic);
+        evidence::transliterated(name, &evidence::ArabicNames::of(&words, None, false))
+    };
+    // a Latin name without its space, and an Arabic name in words whose spaces were lost
+    assert!(found("Betfred", "خلال نصف نهائي كأسBetfred."));
+    assert!(found(
+        "Jeremy",
+        "ينظر رئيس حزب العمالالبريطانيجيريمي كوربين في خطة"
+    ));
+    // one English name Arabic writes as two words
+    assert!(found("Bloomberg", "قالت وكالة بلوم بيرغ للأنباء"));
+    // a long word of its own is no run of words
+    assert!(!found("Astor", "وباستراتيجياتهم الجديدة"));
+    assert!(!found("Jeremy", "ينظر رئيس حزب العمال البريطاني في خطة"));
+}
