@@ -1230,7 +1230,7 @@ pub(crate) struct ArabicNames<'w> {
     /// Each Arabic word without clitics, with its skeleton.
     stems: Vec<(&'w str, String)>,
     /// Each Arabic word, normalised.
-    words: Vec<&'w str>,
+    pub(crate) words: Vec<&'w str>,
     /// Where each Arabic word is in its text.
     spans: Vec<Range<usize>>,
     /// Whether the word model finds each Arabic word's translation on the other side.
@@ -1276,18 +1276,21 @@ impl<'w> ArabicNames<'w> {
             });
             // without a word model nothing is known, so nothing is rare
             let unknown = scores.is_some_and(|ws| !ws.iter().any(|s| s.span.start == w.span.start));
-            let bare = stem(&w.norm);
-            if w.norm.chars().filter(|&c| is_arabic_letter(c)).count() >= RUN_TOGETHER_WORD {
-                out.run_together.push(names::arabic_skeleton(&w.norm));
+            // the Arabic part of a word glued to Latin letters (كأسBetfred)
+            let norm = w
+                .norm
+                .split(|c: char| c.is_ascii_alphanumeric())
+                .find(|part| part.chars().any(is_arabic_letter))
+                .unwrap_or(&w.norm);
+            let bare = stem(norm);
+            if norm.chars().filter(|&c| is_arabic_letter(c)).count() >= RUN_TOGETHER_WORD {
+                out.run_together.push(names::arabic_skeleton(norm));
             }
             out.stems.push((bare, names::arabic_skeleton(bare)));
-            out.words.push(&w.norm);
+            out.words.push(norm);
             out.spans.push(w.span.clone());
             out.explained.push(explained);
-            for skeleton in [
-                names::arabic_skeleton(&w.norm),
-                names::arabic_skeleton(stem(&w.norm)),
-            ] {
+            for skeleton in [names::arabic_skeleton(norm), names::arabic_skeleton(bare)] {
                 if orphans && !explained && skeleton.len() >= names::MIN_LEN {
                     out.orphans.push(loose_skeleton(&skeleton));
                     if unknown {

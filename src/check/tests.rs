@@ -933,6 +933,10 @@ fn a_name_is_found_glued_to_an_arabic_word_or_in_words_run_together() {
     };
     // a Latin name without its space, and an Arabic name in words whose spaces were lost
     assert!(found("Betfred", "خلال نصف نهائي كأسBetfred."));
+    // and the Arabic word it is glued to is a word of its own (كأس, Cup)
+    let words = crate::text::normalize::word_spans("خلال نصف نهائي كأسBetfred.");
+    let names = evidence::ArabicNames::of(&words, None, false);
+    assert!(exonyms::translated("Cup", &names.words));
     assert!(found(
         "Jeremy",
         "ينظر رئيس حزب العمالالبريطانيجيريمي كوربين في خطة"
