@@ -459,6 +459,14 @@ fn supports(e: &Evidence, kind: Kind) -> bool {
         .any(|f| f.kind == kind)
 }
 
+/// The omission finding the evidence supports for pair `p` (which must have one).
+fn the_omission(e: &Evidence, p: &Pair) -> Finding {
+    e.findings(p, &Models::build(&[*p]))
+        .into_iter()
+        .find(|f| f.kind == Kind::Omission)
+        .expect("an omission finding")
+}
+
 fn omission(e: &Evidence) -> bool {
     supports(e, Kind::Omission)
 }
@@ -505,9 +513,7 @@ fn a_short_pair_cut_to_half_its_length_is_an_omission_though_its_delta_is_weak()
     let cut = part_pair(-1.0, 0.5, &[y, y, n, y, n, n, n], &[y, y, y]);
     assert!(cut.omission_score().unwrap() > evidence::OMISSION_SCORE);
     assert!(omission(&cut));
-    let p = pair(1, 1, "نص", "text");
-    let found = cut.findings(&p, &Models::build(&[p]));
-    let f = found.iter().find(|f| f.kind == Kind::Omission).unwrap();
+    let f = the_omission(&cut, &pair(1, 1, "نص", "text"));
     assert!(
         f.message
             .ends_with("3 of the 7 source words the word model knows have a translation in it"),
@@ -588,8 +594,7 @@ fn a_target_cut_off_and_short_is_an_omission() {
         cut_off: Some(evidence::CutOff::Word(the.clone())),
         ..short_pair(-0.8, &[y, y, n, y], &[y, y, y])
     };
-    let found = cut.findings(&p, &Models::build(&[p]));
-    let f = found.iter().find(|f| f.kind == Kind::Omission).unwrap();
+    let f = the_omission(&cut, &p);
     assert!(
         f.message
             .ends_with("it ends on 'the', as no finished sentence does"),
