@@ -21,7 +21,7 @@ use super::models::Models;
 use super::{Finding, Kind, Pair, Severity};
 
 /// `|δ|` of the length model above which one side is much shorter than the other.
-pub const OMISSION_DELTA: f64 = 2.25;
+pub const OMISSION_DELTA: f64 = 2.75;
 /// Share of the source's known words a target much shorter than expected must translate to be
 /// taken as a dense rendering rather than an omission.
 pub const OMISSION_COVERAGE: f64 = 0.85;

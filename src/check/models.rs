@@ -486,12 +486,22 @@ fn misfits(pairs: &[(f64, f64)], ratio: f64) -> Vec<f64> {
         .collect()
 }
 
-/// A document's ratio: its own, shrunk toward the memory's.
+/// A document's ratio: its own, shrunk toward the memory's, from its pairs whose length fits
+/// the ratio of all of them within [`VARIANCE_FIT`] under the default variance (a pair cut to
+/// half its length, or padded, should not set the ratio it is judged by).
 fn shrunk_ratio(pairs: &[(f64, f64)], memory_ratio: f64) -> f64 {
-    let (s, t) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
-    (t + RATIO_PRIOR_CHARS * memory_ratio) / (s + RATIO_PRIOR_CHARS)
+    let ratio = |fits: &dyn Fn(f64, f64) -> bool| {
+        let (s, t) = pairs
+            .iter()
+            .filter(|&&(s, t)| fits(s, t))
+            .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
+        (t + RATIO_PRIOR_CHARS * memory_ratio) / (s + RATIO_PRIOR_CHARS)
+    };
+    let all = LengthModel {
+        ratio: ratio(&|_, _| true),
+        variance: DEFAULT_VARIANCE,
+    };
+    ratio(&|s, t| all.delta(s, t).abs() <= VARIANCE_FIT)
 }
 
 /// The memory's ratio (from the totals) and variance (the aligner's estimate: the default,
@@ -718,4 +728,24 @@ pub fn words_key(words: &[Word]) -> Option<u64> {
         }
     }
     Some(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_s_ratio_is_not_set_by_its_pairs_cut_to_half() {
+        // twenty pairs translated at a ratio of 1.1, three of them cut to half their length
+        let mut pairs = vec![(100.0, 110.0); 17];
+        pairs.extend([(100.0, 55.0); 3]);
+        let ratio = shrunk_ratio(&pairs, 1.1);
+        assert!((ratio - 1.1).abs() < 0.005, "{ratio}");
+        // all of them, the cut ones too, would have pulled it down to about 1.03
+        let (s, t) = pairs
+            .iter()
+            .fold((0.0, 0.0), |(a, b), &(s, t)| (a + s, b + t));
+        let naive = (t + RATIO_PRIOR_CHARS * 1.1) / (s + RATIO_PRIOR_CHARS);
+        assert!(naive < 1.04, "{naive}");
+    }
 }
