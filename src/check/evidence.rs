@@ -171,9 +171,8 @@ pub struct Evidence {
     /// `ln(expected / actual)` target length, divided as `δ` is for a headline (positive: the
     /// target is short).
     pub shortfall: Option<f64>,
-    /// Where the target stops as no finished sentence does and the source does not: the word
-    /// it ends on ([`unfinished`]), or the quotation mark it leaves open ([`open_quotation`])
-    /// where the source closes its quotations.
+    /// How the target stops as no finished sentence does where the source does not (see
+    /// [`CutOff::of`]).
     pub cut_off: Option<CutOff>,
     /// The word model's evidence (none without a model).
     pub lexical: Option<Lexical>,
@@ -1445,7 +1444,7 @@ impl CutOff {
         {
             return Some(CutOff::Word(at));
         }
-        let marks = quote_marks(pair.source);
+        let marks = count_quote_marks(pair.source);
         if let Some(at) = open_quotation(pair.target)
             && marks >= 2
             && marks.is_multiple_of(2)
@@ -1489,7 +1488,7 @@ pub(crate) fn quote_mark(c: char) -> bool {
 }
 
 /// How many double quotation marks a text has.
-fn quote_marks(text: &str) -> usize {
+fn count_quote_marks(text: &str) -> usize {
     text.chars().filter(|&c| quote_mark(c)).count()
 }
 

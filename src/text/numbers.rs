@@ -436,12 +436,10 @@ const ENGLISH_ORDINALS: &[(&str, u64)] = &[
 const ARABIC_ORDINALS: &[(&str, u64)] = &[
     ("اول", 1),
     ("اولي", 1),
-    ("اولا", 1),
     ("حادي", 1),
     ("حاديه", 1),
     ("ثاني", 2),
     ("ثانيه", 2),
-    ("ثانيا", 2),
     ("ثالث", 3),
     ("ثالثه", 3),
     ("رابع", 4),
@@ -459,6 +457,10 @@ const ARABIC_ORDINALS: &[(&str, u64)] = &[
     ("عاشر", 10),
     ("عاشره", 10),
 ];
+
+/// Arabic ordinal adverbs (`أولاً`, firstly), normalised, with or without `و`/`ف`: ordinals
+/// without the article.
+const ARABIC_ORDINAL_ADVERBS: &[(&str, u64)] = &[("اولا", 1), ("ثانيا", 2), ("ثالثا", 3)];
 
 /// Months named with an ordinal (`تشرين الثاني`, November; `ربيع الأول`): no ordinal.
 const ORDINAL_MONTHS: &[&str] = &["تشرين", "كانون", "ربيع", "جمادي"];
@@ -525,6 +527,11 @@ fn ordinals(words: &[Word]) -> (Vec<Number>, Vec<bool>) {
             }
         } else if let Some(t) = arabic_tens(w) {
             value = Some(t);
+        } else if let Some(&(_, v)) = ARABIC_ORDINAL_ADVERBS
+            .iter()
+            .find(|(a, _)| [w, w.strip_prefix(['و', 'ف']).unwrap_or(w)].contains(a))
+        {
+            value = Some(v);
         } else if let Some(t) = english_tens(w)
             && let Some(u) = next.and_then(ordinal)
             && u < 10
@@ -801,6 +808,11 @@ mod tests {
             [n("19", true), n("34", false)]
         );
         assert_eq!(loose("ثلاثينيات القرن العشرين"), [n("20", true)]);
+        // the adverbs: firstly, secondly
+        assert_eq!(
+            loose("يجب أن تتخلى عن سلاحها أولاً وثانياً"),
+            [n("1", false), n("2", false)]
+        );
         assert_eq!(loose("الذكرى الخمسين"), [n("50", false)]);
         assert_eq!(loose("the twenty-first century"), [n("21", true)]);
         assert_eq!(loose("its fifth title"), [n("5", false)]);
