@@ -158,6 +158,8 @@ mod tests {
         assert!(in_arabic("States", "الولايات المتحدة"));
         assert!(in_arabic("United", "الولايات المتحدة"));
         assert!(in_arabic("House", "مجلس النواب"));
+        assert!(in_arabic("South", "من ولاية كارولينا الجنوبية"));
+        assert!(in_arabic("North", "زعيم كوريا الشمالية"));
         // the Secretary of State, وزير الخارجية
         assert!(in_arabic("State", "وزير الخارجية الأمريكي"));
     }

@@ -150,9 +150,12 @@ const MAY_REPEAT: &[&str] = &["had", "that", "is", "في", "ما", "من"];
 fn doubled_word(text: &str, words: &[Word]) -> Option<(String, Range<usize>)> {
     words.windows(2).find_map(|w| {
         let between = &text[w[0].span.end..w[1].span.start];
+        // the first is the last part of a hyphenated word (`Moon Jae-in in the past`)
+        let hyphenated = text[..w[0].span.start].ends_with(['-', '\u{2010}', '\u{2011}']);
         let same = w[0].norm == w[1].norm
             && w[0].norm.chars().any(char::is_alphabetic)
             && between.chars().all(char::is_whitespace)
+            && !hyphenated
             && !MAY_REPEAT.contains(&w[0].norm.as_str());
         same.then(|| {
             (
@@ -236,6 +239,7 @@ mod tests {
         assert!(doubled_word("He had had enough").is_none());
         assert!(doubled_word("the 2, 2 cases").is_none());
         assert!(doubled_word("the. The end").is_none());
+        assert!(doubled_word("South Korean leader Moon Jae-in in the past").is_none());
     }
 
     #[test]
