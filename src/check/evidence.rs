@@ -1633,20 +1633,77 @@ fn tokens<S: std::hash::BuildHasher>(
     lang: Lang,
     ids: &std::collections::HashMap<String, u32, S>,
 ) -> Vec<Token> {
-    words
-        .iter()
-        .filter_map(|w| {
-            let form = match lang {
-                Lang::Ar => stem(&w.norm),
-                Lang::En => english_stem(&w.norm),
-            };
-            let keep = form.chars().count() > 1 || form.chars().all(|c| c.is_ascii_digit());
-            keep.then(|| Token {
-                id: ids.get(form).copied(),
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        let form = match lang {
+            Lang::Ar => stem(&w.norm),
+            Lang::En => english_stem(&w.norm),
+        };
+        let keep = form.chars().count() > 1 || form.chars().all(|c| c.is_ascii_digit());
+        if !keep {
+            continue;
+        }
+        let id = ids.get(form).copied();
+        // Arabic words whose spaces were lost (لميخبرها, عنأهمية): the known words they are
+        // made of, each a token of the whole word's span
+        if id.is_none()
+            && lang == Lang::Ar
+            && let Some(parts) = known_parts(&w.norm, ids)
+        {
+            out.extend(parts.into_iter().map(|id| Token {
+                id: Some(id),
                 span: w.span.clone(),
-            })
-        })
-        .collect()
+            }));
+            continue;
+        }
+        out.push(Token {
+            id,
+            span: w.span.clone(),
+        });
+    }
+    out
+}
+
+/// Letters under which an unknown Arabic word is taken as one word, not words run together.
+const RUN_TOGETHER_SPLIT: usize = 7;
+
+/// The ids of the known words an unknown Arabic word (normalised) is made of, when it is
+/// [`RUN_TOGETHER_SPLIT`] letters or more and splits into two to four parts of two letters or
+/// more whose stems the word model knows (the fewest parts; the longest first part among
+/// those).
+pub(crate) fn known_parts<S: std::hash::BuildHasher>(
+    word: &str,
+    ids: &std::collections::HashMap<String, u32, S>,
+) -> Option<Vec<u32>> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let n = chars.len();
+    if n < RUN_TOGETHER_SPLIT || !chars.iter().all(|&(_, c)| is_arabic_letter(c)) {
+        return None;
+    }
+    let at = |k: usize| if k == n { word.len() } else { chars[k].0 };
+    // best[k]: the fewest known parts that make the first k letters, and the parts
+    let mut best: Vec<Option<Vec<u32>>> = vec![None; n + 1];
+    best[0] = Some(Vec::new());
+    for end in 2..=n {
+        for start in (0..=end - 2).rev() {
+            let Some(before) = &best[start] else { continue };
+            if before.len() >= 4 {
+                continue;
+            }
+            let Some(&id) = ids.get(stem(&word[at(start)..at(end)])) else {
+                continue;
+            };
+            if best[end]
+                .as_ref()
+                .is_none_or(|b| b.len() > before.len() + 1)
+            {
+                let mut parts = before.clone();
+                parts.push(id);
+                best[end] = Some(parts);
+            }
+        }
+    }
+    best[n].take().filter(|parts| parts.len() >= 2)
 }
 
 /// Each known word's evidence, in both directions (Model 1 with the aligner's mixture).

@@ -952,3 +952,21 @@ fn a_name_is_found_glued_to_an_arabic_word_or_in_words_run_together() {
     assert!(!found("Astor", "وباستراتيجياتهم الجديدة"));
     assert!(!found("Jeremy", "ينظر رئيس حزب العمال البريطاني في خطة"));
 }
+
+#[test]
+fn arabic_words_run_together_are_read_as_the_known_words_they_are_made_of() {
+    let ids: std::collections::HashMap<String, u32> = ["لم", "يخبرها", "عن", "اهميه", "النوم"]
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let norm = crate::text::normalize::normalize(w);
+            (crate::text::normalize::stem(&norm).to_string(), k as u32)
+        })
+        .collect();
+    let parts = |word: &str| evidence::known_parts(&crate::text::normalize::normalize(word), &ids);
+    assert_eq!(parts("لميخبرها"), Some(vec![0, 1]));
+    assert_eq!(parts("عنأهميةالنوم"), Some(vec![2, 3, 4]));
+    // a word of its own that is no known words, or too short to be two
+    assert_eq!(parts("ليفينغستون"), None);
+    assert_eq!(parts("عنلم"), None);
+}
