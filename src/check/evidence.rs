@@ -1305,8 +1305,10 @@ impl<'w> ArabicNames<'w> {
             }
         }
         // a name of one English word Arabic writes as two (Whitehall, وايت هول): two
-        // neighbouring words the word model does not translate, read as one
+        // neighbouring words the word model does not translate, read as one (without a word
+        // model every word is unexplained, and every pair of words would be a name)
         let pairs: Vec<String> = (1..out.stems.len())
+            .filter(|_| scores.is_some())
             .filter(|&k| !out.explained[k - 1] && !out.explained[k])
             .map(|k| {
                 let mut joined = out.stems[k - 1].1.clone();

@@ -932,9 +932,11 @@ fn a_wrong_name_finding_marks_the_name_the_other_side_has_instead() {
 
 #[test]
 fn a_name_is_found_glued_to_an_arabic_word_or_in_words_run_together() {
+    // a word model that translates none of the Arabic words
+    let none = Vec::new();
     let found = |name: &str, arabic: &str| {
         let words = crate::text::normalize::word_spans(arabic);
-        evidence::transliterated(name, &evidence::ArabicNames::of(&words, None, false))
+        evidence::transliterated(name, &evidence::ArabicNames::of(&words, Some(&none), false))
     };
     // a Latin name without its space, and an Arabic name in words whose spaces were lost
     assert!(found("Betfred", "خلال نصف نهائي كأسBetfred."));
