@@ -1144,7 +1144,10 @@ fn compare_names(
         if !stray && (short || !known_name) {
             continue;
         }
-        if !short && a.loosely_has(&skeleton) {
+        // a name the memory transliterates elsewhere is written as those transliterations
+        // are, which the skeleton comparison finds: an unexplained word only loosely like it
+        // (Missouri, مانشيستر) is not it
+        if !short && a.loosely_has(&skeleton) && models.transliterated(&lower) == 0 {
             matched += 1;
         } else {
             unmatched.push(w.span.clone());

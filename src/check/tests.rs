@@ -972,3 +972,37 @@ fn arabic_words_run_together_are_read_as_the_known_words_they_are_made_of() {
     assert_eq!(parts("ليفينغستون"), None);
     assert_eq!(parts("عنلم"), None);
 }
+
+#[test]
+fn a_name_the_memory_transliterates_is_not_found_in_a_word_only_loosely_like_it() {
+    // another document writes Missouri as ميسوري; here the English has Missouri where the
+    // Arabic has Manchester, whose skeleton is loosely like it
+    let judge = |known: bool| {
+        let mut all = filler();
+        if known {
+            all.push(in_document(
+                "a",
+                pair(
+                    40,
+                    1,
+                    "فاز فريق ميسوري بالمباراة",
+                    "The team Missouri won the game.",
+                ),
+            ));
+        }
+        let here = in_document(
+            "c",
+            pair(
+                41,
+                1,
+                "مرر مهاجم مانشيستر الكرة",
+                "The Missouri striker passed the ball.",
+            ),
+        );
+        all.push(here);
+        has_name_mismatch(&here, &Models::build(&all))
+    };
+    assert!(judge(true));
+    // a name the memory has never seen transliterated may be written loosely
+    assert!(!judge(false));
+}
