@@ -1040,6 +1040,37 @@ fn compare_names(
         if !name_like(word) || abbreviation {
             continue;
         }
+        // a country, people or religion is written in Arabic by its translation, and a compass
+        // word too unless it is a word of a name transliterated whole (`East Baton Rouge`,
+        // `إيست`) or a name of its document (`Kanye West`): with none of its translations on
+        // the Arabic side, and no word transliterating it, it has no counterpart
+        let rendering = exonyms::rendering(word).filter(|_| !w.initial);
+        // most often a translation is there: found on the words as they are, without the
+        // names' skeletons
+        let plainly_translated = || {
+            let plain: Vec<&str> = arabic_words.iter().map(|a| a.norm.as_str()).collect();
+            exonyms::translated(word, &plain)
+        };
+        if let Some(rendering) = rendering.filter(|_| !plainly_translated()) {
+            let a: &ArabicNames =
+                arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+            let skeleton = names::english_skeleton(word);
+            let compass_name = rendering == exonyms::Rendering::Compass
+                && ((skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
+                    || models.name_pairs(pair.document, &word.to_lowercase()) >= 2);
+            let accounted = compass_name
+                || exonyms::translated(word, &a.words)
+                || transliterated(word, a)
+                || joined_with_neighbour(k, word, a)
+                || explained.is_some_and(|ws| {
+                    ws.iter()
+                        .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+                });
+            if !accounted {
+                unmatched.push(w.span.clone());
+                continue;
+            }
+        }
         let lower = word.to_lowercase();
         let (capitalised, lowercase) = models.casing(&lower);
         let here = models.name_pairs(pair.document, &lower);
@@ -1153,6 +1184,33 @@ fn compare_names(
             unmatched.push(w.span.clone());
         }
     }
+    // an Arabic word naming a country, people or religion that no English word names (nor
+    // the word model explains) is what a name of the English side replaced, when that name is
+    // a name of another document met once here (not a word of the exonym list) and no Arabic
+    // word has its skeleton (`the remains of Thomson servicemen`, `رفات الجنود الأمريكيين`)
+    if unmatched.is_empty() {
+        let strays: Vec<Range<usize>> = english_list
+            .iter()
+            .filter(|w| {
+                let word = &english[w.span.clone()];
+                !w.initial
+                    && name_like(word)
+                    && !exonyms::listed(word)
+                    && name_of_another_document(word, pair.document, models)
+            })
+            .map(|w| w.span.clone())
+            .collect();
+        if !strays.is_empty() {
+            let a = arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
+            if left_out_country(english, a, models) {
+                unmatched.extend(
+                    strays
+                        .into_iter()
+                        .filter(|r| !a.has_skeleton(&names::english_skeleton(&english[r.clone()]))),
+                );
+            }
+        }
+    }
     let unaccounted = if unmatched.is_empty() {
         Vec::new()
     } else {
@@ -1198,6 +1256,27 @@ fn unaccounted_names(english: &str, arabic: &ArabicNames, models: &Models) -> Ve
         }
     }
     out
+}
+
+/// True when an Arabic word names a country, people or religion that no English word names
+/// (nor abbreviates: `U.S.`) and the word model does not translate here.
+fn left_out_country(english: &str, arabic: &ArabicNames, models: &Models) -> bool {
+    exonyms::left_out(&arabic.words, english)
+        && unaccounted_names(english, arabic, models)
+            .iter()
+            .filter_map(|r| arabic.spans.iter().position(|s| s == r))
+            .any(|k| exonyms::names_a_country_people_or_religion(arabic.words[k]))
+}
+
+/// True when the memory capitalises the word in at least [`KNOWN_NAME_PAIRS`] pairs of other
+/// documents, as a name there, and meets it at most once in this one.
+fn name_of_another_document(word: &str, document: &str, models: &Models) -> bool {
+    let lower = word.to_lowercase();
+    let (capitalised, _) = models.casing(&lower);
+    let here = models.name_pairs(document, &lower);
+    here <= 1
+        && capitalised.saturating_sub(here) >= KNOWN_NAME_PAIRS
+        && models.name_elsewhere(&lower, document)
 }
 
 /// What a capitalised neighbour says of a word that may be a name.
@@ -1337,6 +1416,14 @@ impl<'w> ArabicNames<'w> {
 impl ArabicNames<'_> {
     /// True when a word the word model does not translate has a loose skeleton like a name's
     /// (an unusual transliteration).
+    /// True when an Arabic word has exactly this skeleton (whole, or down to two consonants).
+    fn has_skeleton(&self, skeleton: &str) -> bool {
+        self.skeletons
+            .iter()
+            .chain(&self.short)
+            .any(|s| s == skeleton)
+    }
+
     fn loosely_has(&self, skeleton: &str) -> bool {
         let loose = loose_skeleton(skeleton);
         self.orphans

@@ -1006,3 +1006,92 @@ fn a_name_the_memory_transliterates_is_not_found_in_a_word_only_loosely_like_it(
     // a name the memory has never seen transliterated may be written loosely
     assert!(!judge(false));
 }
+
+#[test]
+fn a_country_or_compass_word_without_its_arabic_translation_has_no_counterpart() {
+    let judge = |document: &'static str, arabic: &'static str, english: &'static str| {
+        let mut all = filler();
+        // a document that names Kanye West in its pairs: West is a name there
+        for k in 0..3 {
+            all.push(in_document(
+                "west",
+                pair(
+                    50 + k,
+                    k + 1,
+                    "غنى كانييه ويست في الحفل",
+                    "Kanye West sang at the concert.",
+                ),
+            ));
+        }
+        let here = in_document(document, pair(60, 5, arabic, english));
+        all.push(here);
+        has_name_mismatch(&here, &Models::build(&all))
+    };
+    // a country: Arabic writes it by its translation or transliteration, always
+    let china = "ليست الصين هي التي تقود السباق";
+    assert!(judge("c", china, "It is not Korea that leads the race."));
+    assert!(!judge("c", china, "It is not China that leads the race."));
+    // a compass word: by its translation, unless it is a word of a name transliterated
+    // whole, or a name of its document
+    let north = "دعا إلى إخلاء كوريا الشمالية من الأسلحة";
+    assert!(judge(
+        "c",
+        north,
+        "He called for the disarmament of Southern Korea."
+    ));
+    assert!(!judge(
+        "c",
+        north,
+        "He called for the disarmament of North Korea."
+    ));
+    assert!(!judge(
+        "c",
+        "أصدر مكتب إيست باتون روج تقريرا",
+        "The East Baton Rouge office issued a report."
+    ));
+    let said = "وأضاف أنه سيرحل";
+    assert!(!judge("west", said, "Later West added he would leave."));
+    assert!(judge("c", said, "Later West added he would leave."));
+}
+
+#[test]
+fn a_name_in_place_of_a_country_the_arabic_names_is_wrong_though_a_word_is_loosely_like_it() {
+    // another document writes Thomson as طومسون in two pairs; here تحسين (improve) is only
+    // loosely like it
+    let judge = |arabic: &'static str, english: &'static str| {
+        let mut all = filler();
+        for k in 0..2 {
+            all.push(in_document(
+                "e",
+                pair(
+                    70 + k,
+                    k + 1,
+                    "ثم وصل طومسون إلى المدينة",
+                    "Then Thomson reached the city.",
+                ),
+            ));
+        }
+        let here = in_document("c", pair(80, 3, arabic, english));
+        all.push(here);
+        has_name_mismatch(&here, &Models::build(&all))
+    };
+    let american = "عمل على تحسين عودة الجنود الأمريكيين";
+    assert!(judge(
+        american,
+        "He worked to improve the return of Thomson soldiers."
+    ));
+    assert!(!judge(
+        american,
+        "He worked to improve the return of American soldiers."
+    ));
+    // an abbreviation names the country too
+    assert!(!judge(
+        american,
+        "He worked to improve the U.S. return of Thomson soldiers."
+    ));
+    // without a country the English leaves out, the loose likeness is given the benefit
+    assert!(!judge(
+        "عمل على تحسين عودة الجنود",
+        "He worked to improve the return of Thomson soldiers."
+    ));
+}
