@@ -621,8 +621,11 @@ function similarMatch(m) {
 async function change(method, path, body, after) {
   try {
     const reply = await api(method, path, body);
-    say(reply.change ? 'Change ' + reply.change.id + ': ' + reply.change.summary : 'Done', 'ok');
-    if (after) await after(reply); else for (const u of reply.units) replaceUnit(u);
+    // said once the page shows the change, so that what is said is what is seen; `after`
+    // may return what to say instead
+    let said;
+    if (after) said = await after(reply); else for (const u of reply.units) replaceUnit(u);
+    say(said || (reply.change ? 'Change ' + reply.change.id + ': ' + reply.change.summary : 'Done'), 'ok');
     // the memory changed: its findings are checked again
     if (state.qa) state.qa = Object.assign({}, state.qa, { current: false });
     checkLater();
@@ -739,9 +742,9 @@ function deletePair() {
 }
 
 function undo() {
-  change('POST', '/undo', {}, (reply) => {
-    say('Undone: ' + reply.change.summary, 'ok');
-    return reload();
+  change('POST', '/undo', {}, async (reply) => {
+    await reload();
+    return 'Undone: ' + reply.change.summary;
   });
 }
 
@@ -756,7 +759,7 @@ function bulkApprove() {
   say('Approving every ' + shown + '…');
   change('POST', '/documents/' + encodeURIComponent(state.doc.name) + '/bulk', { status: 'approved', selection }, async (r) => {
     await reload();
-    say(bulkSummary(r, shown), 'ok');
+    return bulkSummary(r, shown);
   });
 }
 
