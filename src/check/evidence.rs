@@ -932,6 +932,18 @@ fn compare_names(
         before.is_some_and(|o| transliterated(&format!("{o}{word}"), a))
             || capitalised_at(k + 1).is_some_and(|o| transliterated(&format!("{word}{o}"), a))
     };
+    // the Arabic side has the word: its translation, a transliteration (alone or joined with
+    // a capitalised neighbour), or words the word model finds it translated by
+    let written_here = |k: usize, w: &EnglishWord, a: &ArabicNames| {
+        let word = &english[w.span.clone()];
+        exonyms::translated(word, &a.words)
+            || transliterated(word, a)
+            || joined_with_neighbour(k, word, a)
+            || explained.is_some_and(|ws| {
+                ws.iter()
+                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
+            })
+    };
     // the word model has seen the word (in the memory's other pairs)
     let known_to_model = |w: &EnglishWord| {
         explained.is_some_and(|ws| ws.iter().any(|s| s.span.start == w.span.start))
@@ -1058,15 +1070,7 @@ fn compare_names(
             let compass_name = rendering == exonyms::Rendering::Compass
                 && ((skeleton.len() < names::MIN_LEN && a.short.contains(&skeleton))
                     || models.name_pairs(pair.document, &word.to_lowercase()) >= 2);
-            let accounted = compass_name
-                || exonyms::translated(word, &a.words)
-                || transliterated(word, a)
-                || joined_with_neighbour(k, word, a)
-                || explained.is_some_and(|ws| {
-                    ws.iter()
-                        .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
-                });
-            if !accounted {
+            if !(compass_name || written_here(k, w, a)) {
                 unmatched.push(w.span.clone());
                 continue;
             }
@@ -1133,15 +1137,7 @@ fn compare_names(
         }
         let a: &ArabicNames =
             arabic.get_or_init(|| ArabicNames::of(arabic_words, arabic_scores, true));
-        let found = here >= 2
-            || (short && a.short.contains(&skeleton))
-            || exonyms::translated(word, &a.words)
-            || transliterated(word, a)
-            || joined_with_neighbour(k, word, a)
-            || explained.is_some_and(|ws| {
-                ws.iter()
-                    .any(|s| s.span.start == w.span.start && s.evidence >= NAME_EXPLAINED)
-            });
+        let found = here >= 2 || (short && a.short.contains(&skeleton)) || written_here(k, w, a);
         if found {
             matched += 1;
             continue;

@@ -350,6 +350,22 @@ fn filler() -> Vec<Pair<'static>> {
         .collect()
 }
 
+/// The filler memory and `times` pairs of `document` that say the same, from id `id` and
+/// position `position` on.
+fn filler_with(
+    document: &'static str,
+    (id, position): (i64, i64),
+    times: i64,
+    source: &'static str,
+    target: &'static str,
+) -> Vec<Pair<'static>> {
+    let mut all = filler();
+    all.extend(
+        (0..times).map(|k| in_document(document, pair(id + k, position + k, source, target))),
+    );
+    all
+}
+
 #[test]
 fn a_stray_name_must_be_one_the_word_model_knows() {
     // Houghton is capitalised in another document; the Arabic here has a word nobody knows
@@ -843,18 +859,13 @@ fn a_capitalised_word_arabic_translates_is_its_own_counterpart() {
     // another document capitalises "Palace" (a club, Crystal Palace, transliterated بالاس) in
     // two pairs, so the memory knows it as a name; here the Arabic says القصر, the palace
     let judge = |arabic: &'static str| {
-        let mut all = filler();
-        for k in 0..2 {
-            all.push(in_document(
-                "b",
-                pair(
-                    10 + k,
-                    k,
-                    "فاز نادي كريستال بالاس",
-                    "The club Crystal Palace won.",
-                ),
-            ));
-        }
+        let mut all = filler_with(
+            "b",
+            (10, 0),
+            2,
+            "فاز نادي كريستال بالاس",
+            "The club Crystal Palace won.",
+        );
         let here = in_document(
             "c",
             pair(30, 1, arabic, "The guests reached the Palace today."),
@@ -1010,19 +1021,14 @@ fn a_name_the_memory_transliterates_is_not_found_in_a_word_only_loosely_like_it(
 #[test]
 fn a_country_or_compass_word_without_its_arabic_translation_has_no_counterpart() {
     let judge = |document: &'static str, arabic: &'static str, english: &'static str| {
-        let mut all = filler();
         // a document that names Kanye West in its pairs: West is a name there
-        for k in 0..3 {
-            all.push(in_document(
-                "west",
-                pair(
-                    50 + k,
-                    k + 1,
-                    "غنى كانييه ويست في الحفل",
-                    "Kanye West sang at the concert.",
-                ),
-            ));
-        }
+        let mut all = filler_with(
+            "west",
+            (50, 1),
+            3,
+            "غنى كانييه ويست في الحفل",
+            "Kanye West sang at the concert.",
+        );
         let here = in_document(document, pair(60, 5, arabic, english));
         all.push(here);
         has_name_mismatch(&here, &Models::build(&all))
@@ -1059,18 +1065,13 @@ fn a_name_in_place_of_a_country_the_arabic_names_is_wrong_though_a_word_is_loose
     // another document writes Thomson as طومسون in two pairs; here تحسين (improve) is only
     // loosely like it
     let judge = |arabic: &'static str, english: &'static str| {
-        let mut all = filler();
-        for k in 0..2 {
-            all.push(in_document(
-                "e",
-                pair(
-                    70 + k,
-                    k + 1,
-                    "ثم وصل طومسون إلى المدينة",
-                    "Then Thomson reached the city.",
-                ),
-            ));
-        }
+        let mut all = filler_with(
+            "e",
+            (70, 1),
+            2,
+            "ثم وصل طومسون إلى المدينة",
+            "Then Thomson reached the city.",
+        );
         let here = in_document("c", pair(80, 3, arabic, english));
         all.push(here);
         has_name_mismatch(&here, &Models::build(&all))
