@@ -105,7 +105,7 @@ fn entries_of(word: &str) -> impl Iterator<Item = usize> {
             .map_or(after.len(), |(at, _)| at);
         for key in [start(after), &after[..one]] {
             for &e in list.by_start.get(key).into_iter().flatten() {
-                if !found.contains(&e) && translates(&list.entries[e], word, false) {
+                if !found.contains(&e) && follows(&list.entries[e], after, false) {
                     found.push(e);
                 }
             }
@@ -123,16 +123,20 @@ fn translates(entry: &Entry, word: &str, run_together: bool) -> bool {
     PREFIXES
         .iter()
         .filter_map(|prefix| word.strip_prefix(prefix))
-        .any(|after| {
-            entry.arabic.iter().any(|root| {
-                after.strip_prefix(root.as_str()).is_some_and(|rest| {
-                    ENDINGS.contains(&rest)
-                        || (run_together
-                            && root.chars().count() >= RUN_TOGETHER_ROOT
-                            && rest.chars().count() >= 2)
-                })
-            })
+        .any(|after| follows(entry, after, run_together))
+}
+
+/// True when what follows a prefix of a word is one of the entry's translations and an
+/// ending (or, `run_together`, the start of another word: see [`translates`]).
+fn follows(entry: &Entry, after: &str, run_together: bool) -> bool {
+    entry.arabic.iter().any(|root| {
+        after.strip_prefix(root.as_str()).is_some_and(|rest| {
+            ENDINGS.contains(&rest)
+                || (run_together
+                    && root.chars().count() >= RUN_TOGETHER_ROOT
+                    && rest.chars().count() >= 2)
         })
+    })
 }
 
 /// Letters a translation must have to be found at the start of words run together.
